@@ -1,0 +1,2 @@
+/* cmd-run.c: work in progress */
+typedef int fs_placeholder_cmd_run;

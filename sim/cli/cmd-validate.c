@@ -1,0 +1,2 @@
+/* cmd-validate.c: work in progress */
+typedef int fs_placeholder_cmd_validate;

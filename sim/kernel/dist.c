@@ -1,0 +1,2 @@
+/* dist.c: work in progress */
+typedef int fs_placeholder_dist;

@@ -1,0 +1,2 @@
+/* kernel.c: work in progress */
+typedef int fs_placeholder_kernel;

@@ -1,0 +1,2 @@
+/* queue.c: work in progress */
+typedef int fs_placeholder_queue;

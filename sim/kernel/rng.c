@@ -1,0 +1,2 @@
+/* rng.c: work in progress */
+typedef int fs_placeholder_rng;

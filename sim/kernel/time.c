@@ -1,0 +1,2 @@
+/* time.c: work in progress */
+typedef int fs_placeholder_time;

@@ -1,0 +1,2 @@
+/* metrics.c: work in progress */
+typedef int fs_placeholder_metrics;

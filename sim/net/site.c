@@ -1,0 +1,2 @@
+/* site.c: work in progress */
+typedef int fs_placeholder_site;

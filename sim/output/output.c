@@ -1,0 +1,2 @@
+/* output.c: work in progress */
+typedef int fs_placeholder_output;

@@ -1,0 +1,2 @@
+/* node.c: work in progress */
+typedef int fs_placeholder_node;

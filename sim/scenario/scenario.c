@@ -1,0 +1,2 @@
+/* scenario.c: work in progress */
+typedef int fs_placeholder_scenario;

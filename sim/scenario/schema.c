@@ -1,0 +1,2 @@
+/* schema.c: work in progress */
+typedef int fs_placeholder_schema;

@@ -1,0 +1,2 @@
+/* sim.c: work in progress */
+typedef int fs_placeholder_sim;

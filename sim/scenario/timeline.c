@@ -1,0 +1,2 @@
+/* timeline.c: work in progress */
+typedef int fs_placeholder_timeline;
