@@ -62,7 +62,10 @@ double fs_dist_mean_s (const FsDist *d);
 double fs_dist_variance_s2 (const FsDist *d);
 
 /* The canonical text of @d, which fs_dist_parse() reads back to the same law
- * ("lognormal(60s, 20s)"). Free with g_free(). */
+ * ("lognormal(1m, 20s)"): full names, positional parameters, durations as fs_time_format()
+ * writes them, plain numbers in the fewest digits that read back exactly, a constant as its
+ * bare duration ("5s"), and empirical weights only when they are not all equal. Free with
+ * g_free(). */
 char *fs_dist_to_string (const FsDist *d);
 
 G_END_DECLS

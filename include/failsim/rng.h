@@ -15,7 +15,16 @@ extern const gsl_rng_type *fs_rng_xoshiro256;
 
 /* The 64-bit seed of stream @name in replication @replication of a run seeded @seed:
  * SplitMix64 applied in turn to @seed, @replication and the FNV-1a hash of @name. It is a
- * pure function: the same triple gives the same stream on any thread, process or machine. */
+ * pure function: the same triple gives the same stream on any thread, process or machine.
+ * Precisely, in uint64_t arithmetic (wrapping), to reproduce it elsewhere:
+ *   mix(x)  = z ^ (z >> 31), where z = x + 0x9e3779b97f4a7c15,
+ *             z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9, z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+ *             (the first output of SplitMix64 started from state x)
+ *   fnv(s)  = FNV-1a 64 of the bytes of @name without its NUL: h = 0xcbf29ce484222325, then
+ *             for each byte c, h = (h ^ c) * 0x100000001b3
+ *   seed'   = mix (mix (mix (@seed) ^ @replication) ^ fnv (@name))
+ * The generator's four state words are then the first four outputs of SplitMix64 started
+ * from state seed'. For example fs_rng_derive_seed (42, 0, "dns") = 0x64f95c800743b6b2. */
 uint64_t fs_rng_derive_seed (uint64_t seed, uint64_t replication, const char *name);
 
 /* A new generator of type fs_rng_xoshiro256 for that stream. Free with gsl_rng_free(). */

@@ -34,17 +34,27 @@ typedef enum {
  * *@out is then left unchanged. */
 gboolean fs_time_parse (const char *text, FsTime *out, GError **error);
 
-/* Writes the shortest exact duration text for @t into @buf ("1h30m", "1.5s", "250ms", "0s";
- * a negative time gets a leading '-'), always NUL-terminated. fs_time_parse() reads the
- * result back to the same value. Returns the length it wanted, as snprintf does. */
+/* Writes the canonical duration text for @t into @buf, always NUL-terminated, and returns
+ * the length it wanted, as snprintf does. The text is exact, and fs_time_parse() reads it back
+ * to the same value for every @t >= 0. The rule:
+ *   0                  "0s"
+ *   below 1s           one term in the largest of ms, us, ns that @t reaches, with as many
+ *                      decimals as it needs: "250ms", "1.5ms", "999.999999ms", "1.001us", "7ns"
+ *   1s and above       whole days, hours and minutes, each term left out when zero, then the
+ *                      rest in seconds with as many decimals as it needs, left out when zero:
+ *                      "1h30m", "1d2h", "1m30s" (not "90s"), "1.5s", "1m30.25s", "1h0.5s",
+ *                      "1d0.000000001s"
+ * A negative time is written as '-' and the text of its magnitude ("-1.5s"), which
+ * fs_time_parse() refuses, since durations are never negative. */
 #define FS_TIME_BUFSZ 48
 int fs_time_format (FsTime t, char *buf, size_t size);
 
 /* The same, newly allocated; free with g_free(). */
 char *fs_time_to_string (FsTime t);
 
-/* Wall-clock style for logs and narration: "00:10:02", "01:00:00.250" (milliseconds only
- * when not whole seconds), "27:03:00" past a day. Always NUL-terminated. */
+/* Wall-clock style for logs and narration: "00:10:02", "01:00:00.250" (milliseconds,
+ * truncated, only when not whole seconds, so 1s + 1ns is "00:00:01.000"), "27:03:00" past a
+ * day, a leading '-' when negative. Always NUL-terminated; returns what snprintf returns. */
 int fs_time_format_clock (FsTime t, char *buf, size_t size);
 
 /* Seconds as a double, for reports and statistics (never for ordering). */
@@ -54,7 +64,7 @@ fs_time_to_seconds (FsTime t)
   return (double) t / (double) FS_SEC;
 }
 
-/* Rounds seconds to the nearest nanosecond, saturating at 0 and FS_TIME_MAX. */
+/* Rounds seconds to the nearest nanosecond, saturating at 0 and FS_TIME_MAX; NaN gives 0. */
 FsTime fs_time_from_seconds (double s);
 
 G_END_DECLS
