@@ -40,7 +40,7 @@ struct FsNode {
   const char *file;   /* interned (g_intern_string): a path, or "--set" */
   int line, col;      /* 1-based position of the node's first character */
   char *text;         /* SCALAR: the value, owned; NULL otherwise */
-  gboolean quoted;    /* SCALAR: written in quotes, so never null, a number or a boolean */
+  gboolean quoted;    /* SCALAR: written in quotes (or !!str), so never null and never a boolean */
   GPtrArray *items;   /* MAP: key, value, key, value ... (keys are SCALAR); SEQ: values */
 };
 
@@ -73,12 +73,12 @@ FsNode *fs_node_item (const FsNode *seq, guint i);
 /* MAP: the value of @key, or NULL when absent (or @map is not a map). */
 FsNode *fs_node_get (const FsNode *map, const char *key);
 
-/* "a mapping", "a list", "a scalar": for messages. */
+/* "a mapping", "a list", "a single value": for messages. */
 const char *fs_node_kind_name (FsNodeKind kind);
 
 /* Applies one override "PATH=VALUE" from the command line, the @index-th (1-based) --set.
- * PATH is dotted: map keys by name, list items by number from 0, or, in a list of mappings
- * that have a "name" key, by that name ("sites.primary.kind=branch"). The target must be a
+ * PATH is dotted: map keys by name, list items by number from 0, or, in a list of mappings,
+ * by the item's "name" or "id" value ("sites.primary.kind=branch", "timeline.outage.at=5m"). The target must be a
  * scalar or absent from an existing mapping (then it is added). VALUE is taken as written,
  * as if quoted only when it is quoted ("'42'"). Errors name the path and, for a missing key,
  * suggest the closest one. */
