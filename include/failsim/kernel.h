@@ -73,7 +73,11 @@ void fs_kernel_free (FsKernel *k);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsKernel, fs_kernel_free)
 
 /* Hands @model to the kernel, which frees it with ops->free when the kernel is freed, and
- * calls ops->finish when the run ends. @model->name should be set (the kernel takes it). */
+ * calls ops->finish when the run ends. @model->name should be set (the kernel takes it).
+ * fs_kernel_free() frees models in reverse add order: for each it first g_free()s
+ * @model->name and sets it to NULL, then calls ops->free (@model), which frees the struct
+ * itself and what else the model owns, but not the name. With ops->free NULL the struct
+ * stays the caller's. */
 void fs_kernel_add_model (FsKernel *k, FsModel *model);
 
 /* --- the clock and the pending-event set --------------------------------------------------- */
@@ -82,7 +86,8 @@ FsTime fs_kernel_now (const FsKernel *k);
 
 /* Schedules an event for @target at now + @delay (@delay >= 0; saturates at FS_TIME_MAX) with
  * FS_PRIORITY_DEFAULT. Never allocates once the pool has grown to the peak number of pending
- * events. Returns its handle. Scheduling into the past is a programmer error. */
+ * events. Returns its handle. Scheduling into the past is a programmer error. At most 2^24
+ * (16,777,216) events can be pending at once; the kernel aborts beyond that. */
 FsHandle fs_kernel_schedule (FsKernel *k, FsModel *target, FsTime delay, uint32_t kind,
                              uint64_t a, uint64_t b);
 
