@@ -1,2 +1,368 @@
-/* output.c: work in progress */
-typedef int fs_placeholder_output;
+/* output.c: summary.json, CSV tables and the text summary of a run, written atomically. */
+#include "failsim/output.h"
+
+#include <errno.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "fs-config.h"
+
+gboolean
+fs_output_write_file (const char *path, const char *data, gssize len, GError **error)
+{
+  /* CONSISTENT writes a temporary file and renames it over @path, and fsyncs first where
+   * the rename alone would not order the data before the name. */
+  return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+void
+fs_output_csv_field (GString *row, const char *field)
+{
+  const char *p;
+  gboolean quote = FALSE;
+
+  if (field == NULL)
+    return;
+  for (p = field; *p; p++)
+    if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
+      quote = TRUE;
+  if (quote)
+    g_string_append_c (row, '"');
+  if (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@' || field[0] == '\t'
+      || field[0] == '\r')
+    g_string_append_c (row, '\'');
+  for (p = field; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (row, '"');
+      g_string_append_c (row, *p);
+    }
+  if (quote)
+    g_string_append_c (row, '"');
+}
+
+static const char *
+status_name (FsRunStatus status)
+{
+  switch (status)
+    {
+    case FS_RUN_EMPTY:
+      return "empty";
+    case FS_RUN_HORIZON:
+      return "horizon";
+    case FS_RUN_STOPPED:
+      return "stopped";
+    }
+  return "unknown";
+}
+
+static void
+add_time (JsonBuilder *b, const char *key, FsTime t)
+{
+  char text[FS_TIME_BUFSZ];
+
+  json_builder_set_member_name (b, key);
+  if (t < 0)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  fs_time_format (t, text, sizeof text);
+  json_builder_add_string_value (b, text);
+}
+
+static void
+add_int (JsonBuilder *b, const char *key, gint64 v)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_int_value (b, v);
+}
+
+static void
+add_seconds (JsonBuilder *b, const char *key, FsTime t)
+{
+  json_builder_set_member_name (b, key);
+  if (t < 0)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, fs_time_to_seconds (t));
+}
+
+static void
+add_u64 (JsonBuilder *b, const char *key, uint64_t v)
+{
+  json_builder_set_member_name (b, key);
+  /* JSON readers lose precision past 2^53 and json-glib stores gint64: keep big seeds exact. */
+  if (v <= (uint64_t) G_MAXINT64)
+    json_builder_add_int_value (b, (gint64) v);
+  else
+    {
+      g_autofree char *s = g_strdup_printf ("%" G_GUINT64_FORMAT, v);
+      json_builder_add_string_value (b, s);
+    }
+}
+
+char *
+fs_output_summary_json (FsSim *sim, const FsRunInfo *info)
+{
+  const FsScenario *sc = fs_sim_scenario (sim);
+  FsKernel *k = fs_sim_kernel (sim);
+  FsMetrics *m = fs_sim_metrics (sim);
+  const GPtrArray *outages = fs_metrics_outages (m);
+  const char *const *ov = fs_scenario_overrides (sc);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  uint32_t t;
+  guint i, j;
+
+  json_builder_begin_object (b);
+
+  json_builder_set_member_name (b, "failsim");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, FS_VERSION);
+  add_int (b, "format", FS_OUTPUT_FORMAT_VERSION);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "scenario");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, fs_scenario_name (sc));
+  json_builder_set_member_name (b, "file");
+  json_builder_add_string_value (b, fs_scenario_path (sc));
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, fs_scenario_sha256 (sc));
+  json_builder_set_member_name (b, "overrides");
+  json_builder_begin_array (b);
+  for (i = 0; ov[i] != NULL; i++)
+    json_builder_add_string_value (b, ov[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "run");
+  json_builder_begin_object (b);
+  add_u64 (b, "seed", info->seed);
+  add_u64 (b, "replication", info->replication);
+  add_time (b, "horizon", info->horizon);
+  add_int (b, "horizon_ns", info->horizon);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, status_name (info->status));
+  add_time (b, "end", fs_kernel_now (k));
+  add_int (b, "end_ns", fs_kernel_now (k));
+  add_int (b, "events", (gint64) fs_kernel_events_run (k));
+  add_int (b, "pending", (gint64) fs_kernel_pending (k));
+  json_builder_end_object (b);
+
+  /* Every topic the models registered, in registration order, zeros included: the same keys in
+   * every run of a scenario, so runs can be compared line by line. */
+  json_builder_set_member_name (b, "notices");
+  json_builder_begin_object (b);
+  for (t = 0; t < fs_kernel_n_topics (k); t++)
+    add_int (b, fs_kernel_topic_name (k, t), (gint64) fs_metrics_count (m, t));
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "outages");
+  json_builder_begin_object (b);
+  for (i = 0; i < outages->len; i++)
+    {
+      const FsOutageClass *c = g_ptr_array_index (outages, i);
+
+      json_builder_set_member_name (b, c->entity);
+      json_builder_begin_array (b);
+      for (j = 0; j < c->subjects->len; j++)
+        {
+          const FsOutage *o = &g_array_index (c->subjects, FsOutage, j);
+
+          if (o->name == NULL)
+            continue;
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, o->name);
+          add_int (b, "outages", o->outages);
+          add_seconds (b, "downtime_s", o->downtime);
+          add_int (b, "downtime_ns", o->downtime);
+          add_seconds (b, "first_down_s", o->first_down);
+          add_seconds (b, "last_up_s", o->last_up);
+          json_builder_set_member_name (b, "down_at_end");
+          json_builder_add_boolean_value (b, o->down_since >= 0);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  {
+    char *text = json_generator_to_data (gen, NULL);
+    char *with_newline = g_strconcat (text, "\n", NULL);
+    g_free (text);
+    return with_newline;
+  }
+}
+
+static void
+append_seconds (GString *row, FsTime t)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (t >= 0)
+    g_string_append (row, g_ascii_formatd (buf, sizeof buf, "%.9f", fs_time_to_seconds (t)));
+}
+
+static char *
+outages_csv (FsSim *sim)
+{
+  const GPtrArray *outages = fs_metrics_outages (fs_sim_metrics (sim));
+  GString *csv = g_string_new ("entity,name,outages,downtime_s,first_down_s,last_up_s,down_at_end\n");
+  guint i, j;
+
+  for (i = 0; i < outages->len; i++)
+    {
+      const FsOutageClass *c = g_ptr_array_index (outages, i);
+
+      for (j = 0; j < c->subjects->len; j++)
+        {
+          const FsOutage *o = &g_array_index (c->subjects, FsOutage, j);
+
+          if (o->name == NULL)
+            continue;
+          fs_output_csv_field (csv, c->entity);
+          g_string_append_c (csv, ',');
+          fs_output_csv_field (csv, o->name);
+          g_string_append_printf (csv, ",%u,", o->outages);
+          append_seconds (csv, o->downtime);
+          g_string_append_c (csv, ',');
+          append_seconds (csv, o->first_down);
+          g_string_append_c (csv, ',');
+          append_seconds (csv, o->last_up);
+          g_string_append (csv, o->down_since >= 0 ? ",true\n" : ",false\n");
+        }
+    }
+  return g_string_free (csv, FALSE);
+}
+
+static char *
+notices_csv (FsSim *sim)
+{
+  FsKernel *k = fs_sim_kernel (sim);
+  const GArray *log = fs_metrics_log (fs_sim_metrics (sim));
+  GString *csv = g_string_new ("time_ns,time,topic,subject,value,detail\n");
+  guint i;
+
+  for (i = 0; i < log->len; i++)
+    {
+      const FsLogEntry *e = &g_array_index (log, FsLogEntry, i);
+      char clock[32];
+
+      fs_time_format_clock (e->time, clock, sizeof clock);
+      g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%s,", e->time, clock);
+      fs_output_csv_field (csv, fs_kernel_topic_name (k, e->topic));
+      g_string_append_c (csv, ',');
+      fs_output_csv_field (csv, e->subject_name);
+      g_string_append_printf (csv, ",%" G_GINT64_FORMAT ",", e->value);
+      fs_output_csv_field (csv, e->detail);
+      g_string_append_c (csv, '\n');
+    }
+  return g_string_free (csv, FALSE);
+}
+
+/* People read durations to the millisecond; the files keep every nanosecond. */
+static void
+format_for_people (FsTime t, char *buf, size_t size)
+{
+  fs_time_format (t >= FS_SEC ? (t + FS_MSEC / 2) / FS_MSEC * FS_MSEC : t, buf, size);
+}
+
+char *
+fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
+{
+  const FsScenario *sc = fs_sim_scenario (sim);
+  FsKernel *k = fs_sim_kernel (sim);
+  const GPtrArray *outages = fs_metrics_outages (fs_sim_metrics (sim));
+  GString *out = g_string_new (NULL);
+  char horizon[FS_TIME_BUFSZ], end[FS_TIME_BUFSZ];
+  guint i, j;
+  gboolean any = FALSE;
+
+  fs_time_format (info->horizon, horizon, sizeof horizon);
+  fs_time_format (fs_kernel_now (k), end, sizeof end);
+  g_string_append_printf (out, "%s (%s)\n", fs_scenario_name (sc), fs_scenario_path (sc));
+  g_string_append_printf (out, "seed %" G_GUINT64_FORMAT ", replication %" G_GUINT64_FORMAT
+                          ", horizon %s: %" G_GUINT64_FORMAT " events, ended at %s (%s)\n",
+                          info->seed, info->replication, horizon, fs_kernel_events_run (k), end,
+                          info->status == FS_RUN_HORIZON ? "horizon reached"
+                          : info->status == FS_RUN_EMPTY ? "nothing left to happen"
+                          : "stopped by a model");
+
+  for (i = 0; i < outages->len; i++)
+    {
+      const FsOutageClass *c = g_ptr_array_index (outages, i);
+
+      for (j = 0; j < c->subjects->len; j++)
+        {
+          const FsOutage *o = &g_array_index (c->subjects, FsOutage, j);
+          char down[FS_TIME_BUFSZ], first[32] = "-", last[32] = "-";
+
+          if (o->name == NULL)
+            continue;
+          if (!any)
+            g_string_append_printf (out, "\n  %-28s %7s  %-14s %-12s %s\n", "outages", "count",
+                                    "downtime", "first down", "last up");
+          any = TRUE;
+          format_for_people (o->downtime, down, sizeof down);
+          if (o->first_down >= 0)
+            fs_time_format_clock (o->first_down, first, sizeof first);
+          if (o->last_up >= 0)
+            fs_time_format_clock (o->last_up, last, sizeof last);
+          if (o->down_since >= 0)
+            g_strlcpy (last, "(still down)", sizeof last);
+          {
+            g_autofree char *label = g_strdup_printf ("%s %s", c->entity, o->name);
+            g_string_append_printf (out, "  %-28s %7u  %-14s %-12s %s\n", label, o->outages, down,
+                                    first, last);
+          }
+        }
+    }
+  if (!any)
+    g_string_append (out, "\n  no outages\n");
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+fs_output_write_run (const char *dir, FsSim *sim, const FsRunInfo *info, GError **error)
+{
+  /* summary.json last: a directory that holds it holds a complete run. */
+  struct {
+    const char *name;
+    char *text;
+  } files[] = {
+    { "outages.csv", outages_csv (sim) },
+    { "notices.csv", notices_csv (sim) },
+    { "summary.json", fs_output_summary_json (sim, info) },
+  };
+  gboolean ok = TRUE;
+  guint i;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "cannot create output directory '%s': %s", dir, g_strerror (saved));
+      ok = FALSE;
+    }
+  for (i = 0; ok && i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
+
+      ok = fs_output_write_file (path, files[i].text, -1, error);
+    }
+  for (i = 0; i < G_N_ELEMENTS (files); i++)
+    g_free (files[i].text);
+  return ok;
+}

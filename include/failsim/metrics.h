@@ -1,0 +1,58 @@
+/* metrics.h: an observer that turns notices into measurements.
+ *
+ * It knows no model. It counts every topic, keeps a log of notices, and pairs topics by
+ * naming convention: "<entity>.down" and "<entity>.up" for the same subject open and close
+ * an outage of that subject, so any model that follows the convention gets availability
+ * figures (outages, downtime, first failure, last recovery) without code here. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "failsim/kernel.h"
+
+G_BEGIN_DECLS
+
+typedef struct FsMetrics FsMetrics;
+
+typedef struct {
+  const char *name;      /* the subject ("primary"), owned by the metrics */
+  uint32_t outages;      /* down transitions seen */
+  FsTime downtime;       /* total time down, ns (open outages closed at finish) */
+  FsTime first_down;     /* when the first outage began, or -1 */
+  FsTime last_up;        /* when the last outage ended, or -1 if it never ended */
+  FsTime down_since;     /* start of the open outage, or -1 when up */
+} FsOutage;
+
+typedef struct {
+  const char *entity;    /* "site" for the topics site.down / site.up */
+  GArray *subjects;      /* FsOutage, indexed by notice subject; unseen slots have name NULL */
+} FsOutageClass;
+
+typedef struct {
+  FsTime time;
+  uint32_t topic;
+  uint32_t subject;
+  int64_t value;
+  const char *subject_name;   /* owned by the metrics */
+  const char *detail;         /* owned by the metrics; may be NULL */
+} FsLogEntry;
+
+/* Observes every topic of @k from now on. Free it after the kernel has stopped running. */
+FsMetrics *fs_metrics_new (FsKernel *k);
+void fs_metrics_free (FsMetrics *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsMetrics, fs_metrics_free)
+
+/* Closes open outages at @now (they count up to there). Call once, at the end of a run. */
+void fs_metrics_finish (FsMetrics *m, FsTime now);
+
+/* How many notices of @topic were seen (0 for an unknown topic). */
+uint64_t fs_metrics_count (const FsMetrics *m, uint32_t topic);
+
+/* Outage classes in the order their first ".down" or ".up" topic was seen. Borrowed. */
+const GPtrArray *fs_metrics_outages (const FsMetrics *m);
+
+/* Every notice, in order. Borrowed. */
+const GArray *fs_metrics_log (const FsMetrics *m);
+
+G_END_DECLS

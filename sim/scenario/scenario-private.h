@@ -1,0 +1,9 @@
+/* scenario-private.h: what the scenario layer's own files share, and the modules' entry points. */
+#pragma once
+
+#include "failsim/scenario.h"
+
+/* Each module that owns scenario keys has one registration function, listed in scenario.c.
+ * Adding a model is adding a line there, never a case in a switch. */
+void fs__timeline_register (void);
+void fs__site_register (void);
