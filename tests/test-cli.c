@@ -1,0 +1,298 @@
+/* test-cli.c: the failsim program driven as a user drives it: exit codes, messages, files. */
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct {
+  int status;       /* exit status, or -1 if it did not exit normally */
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* Runs failsim with the NULL-terminated arguments, from the source tree. */
+static Result
+failsim (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *exe = g_getenv ("FAILSIM");
+  Result r = { -1, NULL, NULL };
+  va_list args;
+  const char *a;
+  int wait_status = 0;
+
+  cr_assert_not_null (exe, "FAILSIM must name the program under test");
+  g_ptr_array_add (argv, (gpointer) exe);
+  va_start (args, first);
+  for (a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  cr_assert (g_spawn_sync (FS_SOURCE_DIR, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                           &r.out, &r.err, &wait_status, &error),
+             "%s", error ? error->message : "");
+  if (WIFEXITED (wait_status))
+    r.status = WEXITSTATUS (wait_status);
+  return r;
+}
+
+Test (cli, version_prints_the_version)
+{
+  Result r = failsim ("--version", NULL);
+
+  cr_assert_eq (r.status, 0);
+  cr_assert (g_str_has_prefix (r.out, "failsim 0."), "%s", r.out);
+  result_clear (&r);
+}
+
+Test (cli, help_lists_every_command)
+{
+  Result r = failsim ("--help", NULL);
+
+  cr_assert_eq (r.status, 0);
+  cr_assert (strstr (r.out, "  run ") && strstr (r.out, "  validate ") && strstr (r.out, "  keys "),
+             "%s", r.out);
+  cr_assert (strstr (r.out, "Exit status: 0 success, 1 internal failure, 2 usage or input error"));
+  result_clear (&r);
+}
+
+Test (cli, every_command_has_complete_help)
+{
+  const char *commands[] = { "run", "validate", "keys" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      Result r = failsim (commands[i], "--help", NULL);
+      Result h = failsim ("help", commands[i], NULL);
+      g_autofree char *usage = g_strdup_printf ("Usage:\n  failsim %s", commands[i]);
+
+      cr_assert_eq (r.status, 0, "%s --help", commands[i]);
+      cr_assert (strstr (r.out, usage), "%s", r.out);
+      cr_assert (strstr (r.out, "Exit status:"), "%s --help must state its exit status", commands[i]);
+      cr_assert_str_eq (r.out, h.out);
+      result_clear (&r);
+      result_clear (&h);
+    }
+}
+
+Test (cli, run_help_names_every_option)
+{
+  const char *options[] = { "--seed", "--set", "--until", "--rep", "--out", "--quiet" };
+  Result r = failsim ("run", "--help", NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (options); i++)
+    cr_expect (strstr (r.out, options[i]), "run --help lacks %s", options[i]);
+  result_clear (&r);
+}
+
+Test (cli, no_arguments_is_a_usage_error)
+{
+  Result r = failsim (NULL, NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert (strstr (r.err, "Usage: failsim COMMAND"));
+  result_clear (&r);
+}
+
+Test (cli, a_misspelt_command_gets_a_suggestion)
+{
+  Result r = failsim ("rnu", "x.yaml", NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert_str_eq (r.err, "failsim: unknown command 'rnu'; did you mean 'run'?\n"
+                           "Run 'failsim --help' for the list of commands.\n");
+  result_clear (&r);
+}
+
+Test (cli, run_without_a_scenario_is_a_usage_error)
+{
+  Result r = failsim ("run", NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert_str_eq (r.err, "failsim run: a scenario file is required\n"
+                           "Run 'failsim run --help' for its options.\n");
+  result_clear (&r);
+}
+
+Test (cli, an_unknown_option_is_a_usage_error)
+{
+  Result r = failsim ("run", "--sed", "3", "scenarios/site-outage.yaml", NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert (g_str_has_prefix (r.err, "failsim run: Unknown option --sed"), "%s", r.err);
+  result_clear (&r);
+}
+
+Test (cli, bad_option_values_say_why)
+{
+  Result s = failsim ("run", "--seed", "abc", "scenarios/site-outage.yaml", NULL);
+  Result u = failsim ("run", "--until", "5 minutes", "scenarios/site-outage.yaml", NULL);
+
+  cr_assert_eq (s.status, 2);
+  cr_assert (g_str_has_prefix (s.err, "failsim run: --seed: "), "%s", s.err);
+  cr_assert_eq (u.status, 2);
+  cr_assert (g_str_has_prefix (u.err, "failsim run: --until: "), "%s", u.err);
+  result_clear (&s);
+  result_clear (&u);
+}
+
+Test (cli, a_missing_file_is_an_input_error)
+{
+  Result r = failsim ("run", "no/such/file.yaml", NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert_str_eq (r.err, "no/such/file.yaml: error: cannot read: No such file or directory\n");
+  result_clear (&r);
+}
+
+Test (cli, a_bad_scenario_is_an_input_error_with_its_location)
+{
+  Result r = failsim ("run", "tests/data/bad/unknown-site-ref.yaml", NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert_str_eq (r.err, "tests/data/bad/unknown-site-ref.yaml:8:11: error: no site named "
+                           "'primray'; did you mean 'primary'?\n");
+  cr_assert_str_eq (r.out, "");
+  result_clear (&r);
+}
+
+/* Every scenario shipped in scenarios/ runs to completion and validates. */
+Test (cli, every_shipped_scenario_runs)
+{
+  g_autofree char *dir_path = g_build_filename (FS_SOURCE_DIR, "scenarios", NULL);
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *entry;
+  guint ran = 0;
+
+  cr_assert_not_null (dir);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("scenarios", entry, NULL);
+      Result r, v;
+
+      if (!g_str_has_suffix (entry, ".yaml"))
+        continue;
+      r = failsim ("run", path, NULL);
+      v = failsim ("validate", path, NULL);
+      cr_expect_eq (r.status, 0, "%s: %s", path, r.err);
+      cr_expect (strstr (r.out, "events"), "%s printed no summary", path);
+      cr_expect_eq (v.status, 0, "%s: %s", path, v.err);
+      result_clear (&r);
+      result_clear (&v);
+      ran++;
+    }
+  cr_assert_geq (ran, 2);
+}
+
+static char *
+read_file (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL), "%s is missing", path);
+  return text;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  while (d && (entry = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* The same scenario and seed run twice give byte-identical result files. */
+Test (cli, runs_are_byte_identical)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-cli-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (tmp, "a", NULL);
+  g_autofree char *b = g_build_filename (tmp, "b", NULL);
+  const char *files[] = { "summary.json", "outages.csv", "notices.csv" };
+  Result r1 = failsim ("run", "scenarios/branch-outages.yaml", "--seed", "11", "--out", a, NULL);
+  Result r2 = failsim ("run", "scenarios/branch-outages.yaml", "--seed", "11", "--out", b, NULL);
+  guint i;
+
+  cr_assert_eq (r1.status, 0, "%s", r1.err);
+  cr_assert_eq (r2.status, 0, "%s", r2.err);
+  for (i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *x = read_file (a, files[i]);
+      g_autofree char *y = read_file (b, files[i]);
+      cr_assert_str_eq (x, y, "%s differs between two identical runs", files[i]);
+    }
+  remove_tree (a);
+  remove_tree (b);
+  g_rmdir (tmp);
+  result_clear (&r1);
+  result_clear (&r2);
+}
+
+/* site-outage.yaml: the primary fails at 10m; --until 1h stops the run before any lognormal
+ * repair could come (its mean is 2h, but it could be shorter, so the test reads the repair time
+ * from the summary only when present), and --set moves the failure to 20m. */
+Test (cli, set_and_until_reach_the_summary)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-cli-XXXXXX", NULL);
+  Result r = failsim ("run", "scenarios/site-outage.yaml", "--set", "timeline.disaster.at=20m",
+                      "--until", "30m", "--out", tmp, "--quiet", NULL);
+  g_autofree char *json = NULL;
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert_str_eq (r.out, "");
+  json = read_file (tmp, "summary.json");
+  cr_assert (strstr (json, "\"horizon\" : \"30m\""), "%s", json);
+  cr_assert (strstr (json, "\"timeline.disaster.at=20m\""), "%s", json);
+  cr_assert (strstr (json, "\"downtime_ns\" : 600000000000"), "%s", json);
+  cr_assert (strstr (json, "\"down_at_end\" : true"), "%s", json);
+  remove_tree (tmp);
+  result_clear (&r);
+}
+
+Test (cli, validate_reports_every_file)
+{
+  Result r = failsim ("validate", "scenarios/site-outage.yaml", "tests/data/bad/missing-name.yaml",
+                      "tests/data/good/minimal.yaml", NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert_str_eq (r.out, "scenarios/site-outage.yaml: ok\ntests/data/good/minimal.yaml: ok\n");
+  cr_assert (g_str_has_prefix (r.err, "tests/data/bad/missing-name.yaml:1:1: error: "), "%s", r.err);
+  result_clear (&r);
+}
+
+Test (cli, validate_lists_all_problems_of_a_file)
+{
+  Result r = failsim ("validate", "-q", "tests/data/bad/several-errors.yaml", NULL);
+  g_auto (GStrv) lines = NULL;
+
+  cr_assert_eq (r.status, 2);
+  lines = g_strsplit (r.err, "\n", -1);
+  cr_assert_eq (g_strv_length (lines), 4, "%s", r.err);   /* three errors and the final "" */
+  result_clear (&r);
+}
+
+Test (cli, keys_lists_sections_and_actions)
+{
+  Result r = failsim ("keys", NULL);
+
+  cr_assert_eq (r.status, 0);
+  cr_assert (strstr (r.out, "site.fail") && strstr (r.out, "sites: each item has"), "%s", r.out);
+  result_clear (&r);
+}
