@@ -11,6 +11,7 @@ import argparse
 import csv
 import json
 import os
+import signal
 import sys
 
 
@@ -70,4 +71,6 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    # Piped into head(1), end quietly as other command-line tools do, not with a traceback.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main(sys.argv[1:]))

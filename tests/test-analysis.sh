@@ -17,7 +17,9 @@ if [ "$out" != "$expected" ]; then
   printf 'analysis/outages.py --csv gave:\n%s\nexpected:\n%s\n' "$out" "$expected" >&2
   exit 1
 fi
-python3 analysis/outages.py "$tmp/run" | grep -q 'site primary .* 1 .*3000.000 s\*'
+# Captured first: grep -q would close the pipe early and the script would die of SIGPIPE.
+table=$(python3 analysis/outages.py "$tmp/run")
+grep -q 'site primary .* 1 .*3000.000 s\*' <<<"$table"
 # A directory without a run is an input error, not a traceback.
 if python3 analysis/outages.py "$tmp" 2>"$tmp/err"; then exit 1; fi
 grep -q "summary.json: error: cannot read" "$tmp/err"
