@@ -296,3 +296,17 @@ Test (cli, keys_lists_sections_and_actions)
   cr_assert (strstr (r.out, "site.fail") && strstr (r.out, "sites: each item has"), "%s", r.out);
   result_clear (&r);
 }
+
+Test (cli, validate_strict_makes_warnings_errors)
+{
+  Result plain = failsim ("validate", "tests/data/good/late-entry.yaml", NULL);
+  Result strict = failsim ("validate", "--strict", "tests/data/good/late-entry.yaml", NULL);
+
+  cr_assert_eq (plain.status, 0);
+  cr_assert (strstr (plain.err, ":12:9: warning: this entry fires at 2h10m"), "%s", plain.err);
+  cr_assert_str_eq (plain.out, "tests/data/good/late-entry.yaml: ok\n");
+  cr_assert_eq (strict.status, 2);
+  cr_assert_str_eq (strict.out, "");
+  result_clear (&plain);
+  result_clear (&strict);
+}

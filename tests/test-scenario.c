@@ -417,3 +417,24 @@ Test (output, files_are_written_whole_with_no_temporary_left)
   g_unlink (path);
   g_rmdir (dir);
 }
+
+/* The repair is fixed at 10m + 2h = 2h10m, past the 1h duration: loaded, with a warning at
+ * its 'at'. A drawn time gets no warning, since some draws may fall inside. */
+Test (timeline, a_fixed_entry_past_the_duration_is_a_warning)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FsScenario) sc = fs_scenario_load ("tests/data/good/late-entry.yaml", NULL, &error);
+  const char *drawn[] = { "timeline.1.at=exponential(2h)", NULL };
+  g_autoptr (FsScenario) sc2 = NULL;
+  const GPtrArray *w;
+
+  cr_assert_not_null (sc, "%s", error ? error->message : "");
+  w = fs_scenario_warnings (sc);
+  cr_assert_eq (w->len, 1);
+  cr_assert_str_eq (g_ptr_array_index (w, 0),
+                    "tests/data/good/late-entry.yaml:12:9: warning: this entry fires at 2h10m, after "
+                    "the scenario's duration of 1h, so no run reaches it unless --until is later");
+  sc2 = fs_scenario_load ("tests/data/good/late-entry.yaml", drawn, &error);
+  cr_assert_not_null (sc2);
+  cr_assert_eq (fs_scenario_warnings (sc2)->len, 0);
+}

@@ -51,6 +51,12 @@ typedef struct {
   GArray *entries;          /* Entry */
 } Timeline;
 
+static FsTime
+saturating_add (FsTime a, FsTime b)
+{
+  return a > FS_TIME_MAX - b ? FS_TIME_MAX : a + b;
+}
+
 static Head *
 entry_head (const Entry *e)
 {
@@ -237,6 +243,44 @@ link_entries (FsScenario *sc, Timeline *t)
   return TRUE;
 }
 
+/* An entry whose time is fixed (a constant, after constants all the way up its chain) and lies
+ * past the scenario's duration can never fire in a run of that length: almost always a slip
+ * of unit ("90" meant as minutes written 90h) or a forgotten 'after'. */
+static void
+warn_late_entries (FsScenario *sc, const Timeline *t)
+{
+  FsTime horizon = fs_scenario_duration (sc);
+  guint i;
+
+  for (i = 0; i < t->entries->len; i++)
+    {
+      const Entry *e = &g_array_index (t->entries, Entry, i);
+      FsTime when = 0;
+      int cur = (int) i;
+
+      while (cur >= 0)
+        {
+          const Entry *c = &g_array_index (t->entries, Entry, cur);
+          const FsDist *at = entry_head (c)->at;
+
+          if (fs_dist_kind (at) != FS_DIST_CONSTANT)
+            break;
+          when = saturating_add (when, fs_dist_sample (at, NULL));
+          cur = c->after;
+        }
+      if (cur < 0 && when > horizon)
+        {
+          char w[FS_TIME_BUFSZ], h[FS_TIME_BUFSZ];
+
+          fs_time_format (when, w, sizeof w);
+          fs_time_format (horizon, h, sizeof h);
+          fs_scenario_add_warning (sc, fs_node_get (e->node, "at"),
+                                   "this entry fires at %s, after the scenario's duration of %s, "
+                                   "so no run reaches it unless --until is later", w, h);
+        }
+    }
+}
+
 static gboolean
 timeline_load (FsScenario *sc, const FsNode *value, GError **error)
 {
@@ -270,8 +314,8 @@ timeline_load (FsScenario *sc, const FsNode *value, GError **error)
         }
       g_array_append_val (t->entries, e);
     }
-  if (ok)
-    link_entries (sc, t);
+  if (ok && link_entries (sc, t))
+    warn_late_entries (sc, t);
   return TRUE;
 }
 
@@ -312,12 +356,6 @@ static const FsModelOps timeline_ops = {
   .finish = NULL,
   .free = timeline_model_free,
 };
-
-static FsTime
-saturating_add (FsTime a, FsTime b)
-{
-  return a > FS_TIME_MAX - b ? FS_TIME_MAX : a + b;
-}
 
 static gboolean
 timeline_build (FsSim *sim, GError **error)
