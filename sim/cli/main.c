@@ -1,5 +1,7 @@
 /* main.c: the failsim program: global options and a table of subcommands. */
+#include <gsl/gsl_errno.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,12 +71,24 @@ closest_command (const char *name)
   return fs_node_closest (name, names);
 }
 
+/* GSL's default handler calls abort(). Inputs are checked before they reach GSL, so an error
+ * here is failsim's own: say so, and exit with the status for internal failures. */
+static void
+on_gsl_error (const char *reason, const char *file, int line, int gsl_errno)
+{
+  fprintf (stderr, "failsim: internal error in GSL (%s:%d): %s\n", file, line, reason);
+  exit (FS_EXIT_FAILURE);
+}
+
 int
 main (int argc, char **argv)
 {
   const FsCommand *cmd;
 
   setlocale (LC_ALL, "");
+  /* Numbers in every output read the same whatever the user's locale: a decimal point. */
+  setlocale (LC_NUMERIC, "C");
+  gsl_set_error_handler (on_gsl_error);
   if (argc < 2)
     {
       print_usage (stderr);
