@@ -1,9 +1,11 @@
 /* metrics.h: an observer that turns notices into measurements.
  *
- * It knows no model. It counts every topic, keeps a log of notices, and pairs topics by
- * naming convention: "<entity>.down" and "<entity>.up" for the same subject open and close
- * an outage of that subject, so any model that follows the convention gets availability
- * figures (outages, downtime, first failure, last recovery) without code here. */
+ * It knows no model. It counts every topic, keeps a log of notices, and reads two naming
+ * conventions, so a model that follows them gets figures without code here:
+ * - "<entity>.down" and "<entity>.up" for the same subject open and close an outage of that
+ *   subject: outages, downtime, first failure, last recovery;
+ * - a topic ending in "_ns" carries a duration in its value (routing.convergence_ns): count,
+ *   total, minimum, maximum. */
 #pragma once
 
 #include <glib.h>
@@ -37,6 +39,14 @@ typedef struct {
   const char *subject_name;   /* owned by the metrics */
   const char *detail;         /* owned by the metrics; may be NULL */
 } FsLogEntry;
+
+typedef struct {
+  uint64_t count;
+  FsTime total, min, max;     /* ns; min and max are -1 while count is 0 */
+} FsMeasure;
+
+/* The durations seen under @topic if its name ends in "_ns", or NULL. Borrowed. */
+const FsMeasure *fs_metrics_measure (const FsMetrics *m, uint32_t topic);
 
 /* Observes every topic of @k from now on. Free it after the kernel has stopped running. */
 FsMetrics *fs_metrics_new (FsKernel *k);

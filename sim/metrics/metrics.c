@@ -8,6 +8,8 @@ typedef struct {
   gboolean known;
   int outage_class;     /* index into outages, or -1 */
   gboolean is_down;
+  gboolean is_measure;  /* the name ends in "_ns" */
+  FsMeasure measure;
 } TopicRole;
 
 struct FsMetrics {
@@ -79,6 +81,8 @@ role_of (FsMetrics *m, FsKernel *k, uint32_t topic)
 
       r->known = TRUE;
       r->outage_class = -1;
+      r->is_measure = len > 3 && strcmp (name + len - 3, "_ns") == 0;
+      r->measure.min = r->measure.max = -1;
       if (len > 5 && strcmp (name + len - 5, ".down") == 0)
         {
           r->outage_class = find_or_add_class (m, name, len - 5);
@@ -132,6 +136,17 @@ observe (FsKernel *k, const FsNotice *n, void *user_data)
   g_array_append_val (m->log, entry);
 
   r = role_of (m, k, n->topic);
+  if (r->is_measure)
+    {
+      FsMeasure *ms = &((TopicRole *) r)->measure;
+
+      ms->count++;
+      ms->total += n->value;
+      if (ms->min < 0 || n->value < ms->min)
+        ms->min = n->value;
+      if (n->value > ms->max)
+        ms->max = n->value;
+    }
   if (r->outage_class >= 0)
     {
       FsOutage *o = subject_slot (m, g_ptr_array_index (m->outages, r->outage_class), n);
@@ -207,6 +222,17 @@ uint64_t
 fs_metrics_count (const FsMetrics *m, uint32_t topic)
 {
   return topic < m->counts->len ? g_array_index (m->counts, uint64_t, topic) : 0;
+}
+
+const FsMeasure *
+fs_metrics_measure (const FsMetrics *m, uint32_t topic)
+{
+  const TopicRole *r;
+
+  if (topic >= m->roles->len)
+    return NULL;
+  r = &g_array_index (m->roles, TopicRole, topic);
+  return r->known && r->is_measure ? &r->measure : NULL;
 }
 
 const GPtrArray *

@@ -162,6 +162,31 @@ fs_output_summary_json (FsSim *sim, const FsRunInfo *info)
     add_int (b, fs_kernel_topic_name (k, t), (gint64) fs_metrics_count (m, t));
   json_builder_end_object (b);
 
+  /* Durations reported by topics named *_ns, in topic order; the same keys in every run. */
+  json_builder_set_member_name (b, "measures");
+  json_builder_begin_object (b);
+  for (t = 0; t < fs_kernel_n_topics (k); t++)
+    {
+      const char *name = fs_kernel_topic_name (k, t);
+      const FsMeasure *ms = fs_metrics_measure (m, t);
+
+      if (!g_str_has_suffix (name, "_ns"))
+        continue;
+      json_builder_set_member_name (b, name);
+      json_builder_begin_object (b);
+      add_int (b, "count", ms ? (gint64) ms->count : 0);
+      add_seconds (b, "total_s", ms ? ms->total : 0);
+      add_seconds (b, "min_s", ms ? ms->min : -1);
+      add_seconds (b, "max_s", ms ? ms->max : -1);
+      json_builder_set_member_name (b, "mean_s");
+      if (ms && ms->count > 0)
+        json_builder_add_double_value (b, fs_time_to_seconds (ms->total) / (double) ms->count);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+
   json_builder_set_member_name (b, "outages");
   json_builder_begin_object (b);
   for (i = 0; i < outages->len; i++)
@@ -284,11 +309,14 @@ fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
 {
   const FsScenario *sc = fs_sim_scenario (sim);
   FsKernel *k = fs_sim_kernel (sim);
-  const GPtrArray *outages = fs_metrics_outages (fs_sim_metrics (sim));
+  FsMetrics *m = fs_sim_metrics (sim);
+  const GPtrArray *outages = fs_metrics_outages (m);
   GString *out = g_string_new (NULL);
+  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   char horizon[FS_TIME_BUFSZ], end[FS_TIME_BUFSZ];
-  guint i, j;
-  gboolean any = FALSE;
+  int width = (int) strlen ("measures");
+  guint i, j, row = 0;
+  uint32_t t;
 
   fs_time_format (info->horizon, horizon, sizeof horizon);
   fs_time_format (fs_kernel_now (k), end, sizeof end);
@@ -300,6 +328,32 @@ fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
                           : info->status == FS_RUN_EMPTY ? "nothing left to happen"
                           : "stopped by a model");
 
+  /* Labels first, so the columns line up whatever the names. */
+  for (i = 0; i < outages->len; i++)
+    {
+      const FsOutageClass *c = g_ptr_array_index (outages, i);
+
+      for (j = 0; j < c->subjects->len; j++)
+        {
+          const FsOutage *o = &g_array_index (c->subjects, FsOutage, j);
+          char *label;
+
+          if (o->name == NULL)
+            continue;
+          label = g_strdup_printf ("%s %s", c->entity, o->name);
+          width = MAX (width, (int) strlen (label));
+          g_ptr_array_add (labels, label);
+        }
+    }
+  for (t = 0; t < fs_kernel_n_topics (k); t++)
+    if (fs_metrics_measure (m, t) != NULL)
+      width = MAX (width, (int) strlen (fs_kernel_topic_name (k, t)));
+
+  if (labels->len == 0)
+    g_string_append (out, "\n  no outages\n");
+  else
+    g_string_append_printf (out, "\n  %-*s %7s  %-14s %-12s %s\n", width, "outages", "count",
+                            "downtime", "first down", "last up");
   for (i = 0; i < outages->len; i++)
     {
       const FsOutageClass *c = g_ptr_array_index (outages, i);
@@ -311,10 +365,6 @@ fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
 
           if (o->name == NULL)
             continue;
-          if (!any)
-            g_string_append_printf (out, "\n  %-28s %7s  %-14s %-12s %s\n", "outages", "count",
-                                    "downtime", "first down", "last up");
-          any = TRUE;
           format_for_people (o->downtime, down, sizeof down);
           if (o->first_down >= 0)
             fs_time_format_clock (o->first_down, first, sizeof first);
@@ -322,15 +372,27 @@ fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
             fs_time_format_clock (o->last_up, last, sizeof last);
           if (o->down_since >= 0)
             g_strlcpy (last, "(still down)", sizeof last);
-          {
-            g_autofree char *label = g_strdup_printf ("%s %s", c->entity, o->name);
-            g_string_append_printf (out, "  %-28s %7u  %-14s %-12s %s\n", label, o->outages, down,
-                                    first, last);
-          }
+          g_string_append_printf (out, "  %-*s %7u  %-14s %-12s %s\n", width,
+                                  (const char *) g_ptr_array_index (labels, row++), o->outages, down,
+                                  first, last);
         }
     }
-  if (!any)
-    g_string_append (out, "\n  no outages\n");
+
+  for (t = 0, row = 0; t < fs_kernel_n_topics (k); t++)
+    {
+      const FsMeasure *ms = fs_metrics_measure (m, t);
+      char mean[FS_TIME_BUFSZ], max[FS_TIME_BUFSZ];
+
+      if (ms == NULL || ms->count == 0)
+        continue;
+      if (row++ == 0)
+        g_string_append_printf (out, "\n  %-*s %7s  %-14s %s\n", width, "measures", "count", "mean",
+                                "max");
+      format_for_people (ms->total / (FsTime) ms->count, mean, sizeof mean);
+      format_for_people (ms->max, max, sizeof max);
+      g_string_append_printf (out, "  %-*s %7" G_GUINT64_FORMAT "  %-14s %s\n", width,
+                              fs_kernel_topic_name (k, t), ms->count, mean, max);
+    }
   return g_string_free (out, FALSE);
 }
 
