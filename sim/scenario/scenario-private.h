@@ -7,3 +7,4 @@
  * Adding a model is adding a line there, never a case in a switch. */
 void fs__timeline_register (void);
 void fs__site_register (void);
+void fs__net_register (void);

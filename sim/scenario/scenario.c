@@ -67,6 +67,7 @@ typedef void (*RegisterFunc) (void);
 static const RegisterFunc modules[] = {
   fs__timeline_register,
   fs__site_register,
+  fs__net_register,
 };
 
 void

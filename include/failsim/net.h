@@ -1,0 +1,64 @@
+/* net.h: routers, links, subnets and hosts, and a BGP-like path-vector routing protocol.
+ *
+ * The retain-IP half of failsim: a subnet lives at one router (one site) at a time; moving
+ * it withdraws it at the source and originates it at the target, and every other router
+ * learns the new location through the routing protocol, at the speed its timers allow
+ * (MRAI, hold timer or BFD, per-hop processing delay). Reachability follows the forwarding
+ * tables hop by hop over live links and routers, so transient black holes and loops during
+ * convergence are seen and measured. Seeds: 000 "Subnet failover" and its example;
+ * 002 "Subnet failover" to Azure.
+ *
+ * Owns the scenario keys routing:, routers:, links:, subnets:, hosts:, static_routes: and the
+ * actions link.fail, link.repair, router.fail, router.repair, subnet.move, route.add,
+ * route.remove. Reports link.down/up, router.down/up, route.change, blackhole.down/up,
+ * loop.down/up (subject: a router and a subnet), routing.convergence_ns. */
+#pragma once
+
+#include <glib.h>
+
+#include "failsim/ip.h"
+#include "failsim/kernel.h"
+#include "failsim/scenario.h"
+
+G_BEGIN_DECLS
+
+typedef struct FsNet FsNet;
+
+typedef enum {
+  FS_REACH_DELIVERED,   /* reached a live host that owns the address */
+  FS_REACH_NO_ROUTE,    /* a router on the way had no route: a black hole */
+  FS_REACH_DEAD_HOP,    /* the route pointed over a dead link or at a dead router: a black hole */
+  FS_REACH_LOOP,        /* the packet came back to a router it had visited */
+  FS_REACH_NO_HOST,     /* it reached the subnet's router, but no live host there owns the address */
+  FS_REACH_SOURCE_DOWN, /* the router it starts from is down */
+} FsReachStatus;
+
+typedef struct {
+  FsReachStatus status;
+  FsTime latency;        /* one way, sum of link latencies along the path, ns */
+  guint hops;            /* links crossed */
+  int last_router;       /* where the packet ended */
+  int host;              /* DELIVERED: the host's index; -1 otherwise */
+} FsReach;
+
+FsNet *fs_net_from_model (FsModel *model);   /* the "net" model of a sim */
+
+/* Follows the forwarding tables from @router (an index) towards @ip, now. */
+FsReach fs_net_reach (const FsNet *net, guint router, const FsIp *ip);
+
+/* Indices of the scenario's routers, subnets and hosts by name, or -1. */
+int fs_net_router_index (const FsNet *net, const char *name);
+int fs_net_subnet_index (const FsNet *net, const char *name);
+int fs_net_host_index (const FsNet *net, const char *name);
+gboolean fs_net_router_is_up (const FsNet *net, guint router);
+
+/* The router a subnet is now originated at, or -1 when no router originates it. */
+int fs_net_subnet_router (const FsNet *net, guint subnet);
+
+/* The next hop @router's forwarding table gives for @prefix: a router index, -1 when there is
+ * no route, -2 when @router delivers it locally. For tests and inspection. */
+int fs_net_next_hop (const FsNet *net, guint router, guint subnet);
+
+const char *fs_reach_status_name (FsReachStatus status);
+
+G_END_DECLS
