@@ -61,4 +61,39 @@ int fs_net_next_hop (const FsNet *net, guint router, guint subnet);
 
 const char *fs_reach_status_name (FsReachStatus status);
 
+/* --- for a layer-2 model ------------------------------------------------------------------- */
+
+/* The last hop, from the router that delivers a subnet to a host in it. By default the host
+ * must run, alive, in that router's site. A layer-2 model (stretched VLANs, ARP, storms)
+ * replaces the rule: return TRUE when @host can be reached from @router now, adding any
+ * latency of the layer-2 path (an interconnect crossed) to *@latency. */
+typedef gboolean (*FsNetLastHop) (void *data, guint host, guint router, FsTime *latency);
+void fs_net_set_last_hop (FsNet *net, FsNetLastHop fn, void *data);
+
+/* Marks @link unusable (a storm saturating it) or usable again. An impaired link counts as
+ * dead for forwarding and for its routing session, exactly as a failed one. */
+void fs_net_set_link_impaired (FsNet *net, guint link, gboolean impaired);
+
+/* Hosts: how many, their names, subnets and addresses, and where each runs now. */
+guint fs_net_n_hosts (const FsNet *net);
+const char *fs_net_host_name (const FsNet *net, guint host);
+int fs_net_host_subnet (const FsNet *net, guint host);
+const FsIp *fs_net_host_ip (const FsNet *net, guint host);
+int fs_net_host_site (const FsNet *net, guint host);
+
+/* Moves @host to @site, keeping its address (a VM started at the other end of a stretched
+ * VLAN). Forwarding is re-measured at once. */
+void fs_net_move_host (FsNet *net, guint host, guint site);
+
+/* Routers and links, for placing layer-2 things against them. */
+int fs_net_router_site (const FsNet *net, guint router);
+int fs_net_link_index (const FsNet *net, const char *name);
+void fs_net_link_ends (const FsNet *net, guint link, int *a, int *b);
+FsTime fs_net_link_latency (const FsNet *net, guint link);
+gboolean fs_net_link_is_alive (const FsNet *net, guint link);
+
+/* Re-classifies black holes and loops now, after a layer-2 change that the forwarding tables
+ * do not see (a host moved, a storm began or ended). */
+void fs_net_remeasure (FsNet *net);
+
 G_END_DECLS

@@ -63,6 +63,9 @@ struct FsNet {
 
   guint8 *router_admin;    /* [r] not failed by router.fail */
   guint8 *link_admin;      /* [l] not failed by link.fail */
+  guint8 *link_impaired;   /* [l] made unusable by a layer-2 fault (a storm) */
+  FsNetLastHop last_hop;   /* a layer-2 model's rule for the last hop, or NULL */
+  void *last_hop_data;
   guint8 *link_alive;      /* [l] the last physical state seen */
   guint8 *side_up;         /* [l*2+e] whether end e believes the session is up */
   uint32_t *epoch;         /* [l] bumped at every physical change: drops stale messages */
@@ -120,7 +123,8 @@ link_physically_alive (const FsNet *n, guint l)
 {
   const LinkSpec *ls = link_spec (n, l);
 
-  return n->link_admin[l] && router_alive (n, ls->end[0]) && router_alive (n, ls->end[1]);
+  return n->link_admin[l] && !n->link_impaired[l] && router_alive (n, ls->end[0])
+         && router_alive (n, ls->end[1]);
 }
 
 static char *
@@ -625,7 +629,9 @@ fs_net_reach (const FsNet *n, guint router, const FsIp *ip)
           gpointer h = g_hash_table_lookup (n->host_by_ip, ip);
           int host = h ? GPOINTER_TO_INT (h) - 1 : -1;
 
-          if (host >= 0 && host_alive_at (n, host, cur))
+          if (host >= 0
+              && (n->last_hop != NULL ? n->last_hop (n->last_hop_data, host, cur, &out.latency)
+                                      : host_alive_at (n, host, cur)))
             {
               out.status = FS_REACH_DELIVERED;
               out.host = host;
@@ -852,6 +858,7 @@ net_free (FsModel *model)
   g_free (n->router_admin);
   g_free (n->link_admin);
   g_free (n->link_alive);
+  g_free (n->link_impaired);
   g_free (n->side_up);
   g_free (n->epoch);
   g_free (n->detect);
@@ -926,6 +933,7 @@ fs__net_build (FsSim *sim, GError **error)
   n->link_admin = g_malloc (MAX (n->nl, 1));
   memset (n->link_admin, 1, n->nl);
   n->link_alive = g_malloc0 (MAX (n->nl, 1));
+  n->link_impaired = g_malloc0 (MAX (n->nl, 1));
   n->side_up = g_malloc0 (MAX (2 * n->nl, 1));
   n->epoch = g_new0 (uint32_t, MAX (n->nl, 1));
   n->detect = g_new0 (FsHandle, MAX (2 * n->nl, 1));
@@ -1066,6 +1074,113 @@ fs_net_next_hop (const FsNet *n, guint router, guint subnet)
   if (!fs_fib_get (n->fib[router], &g_array_index (n->spec->prefixes, FsPrefix, subnet), &value))
     return -1;
   return value == FIB_LOCAL ? -2 : neighbour (n, value, router);
+}
+
+void
+fs_net_set_last_hop (FsNet *n, FsNetLastHop fn, void *data)
+{
+  n->last_hop = fn;
+  n->last_hop_data = data;
+}
+
+void
+fs_net_set_link_impaired (FsNet *n, guint link, gboolean impaired)
+{
+  g_return_if_fail (link < n->nl);
+  if (n->link_impaired[link] == impaired)
+    return;
+  n->link_impaired[link] = impaired;
+  refresh_links (n);
+  schedule_measure (n);
+}
+
+guint
+fs_net_n_hosts (const FsNet *n)
+{
+  return n->nh;
+}
+
+const char *
+fs_net_host_name (const FsNet *n, guint host)
+{
+  g_return_val_if_fail (host < n->nh, NULL);
+  return g_array_index (n->spec->hosts, HostSpec, host).name;
+}
+
+int
+fs_net_host_subnet (const FsNet *n, guint host)
+{
+  g_return_val_if_fail (host < n->nh, -1);
+  return g_array_index (n->spec->hosts, HostSpec, host).subnet;
+}
+
+const FsIp *
+fs_net_host_ip (const FsNet *n, guint host)
+{
+  g_return_val_if_fail (host < n->nh, NULL);
+  return &g_array_index (n->spec->hosts, HostSpec, host).ip;
+}
+
+int
+fs_net_host_site (const FsNet *n, guint host)
+{
+  g_return_val_if_fail (host < n->nh, -1);
+  return n->host_site[host];
+}
+
+void
+fs_net_move_host (FsNet *n, guint host, guint site)
+{
+  g_return_if_fail (host < n->nh);
+  n->host_site[host] = (int32_t) site;
+  fs_net_remeasure (n);
+}
+
+int
+fs_net_router_site (const FsNet *n, guint router)
+{
+  g_return_val_if_fail (router < n->nr, -1);
+  return router_spec (n, router)->site;
+}
+
+int
+fs_net_link_index (const FsNet *n, const char *name)
+{
+  return index_by_name (n->spec->links, sizeof (LinkSpec), name);
+}
+
+void
+fs_net_link_ends (const FsNet *n, guint link, int *a, int *b)
+{
+  g_return_if_fail (link < n->nl);
+  *a = link_spec (n, link)->end[0];
+  *b = link_spec (n, link)->end[1];
+}
+
+FsTime
+fs_net_link_latency (const FsNet *n, guint link)
+{
+  g_return_val_if_fail (link < n->nl, 0);
+  return link_spec (n, link)->latency;
+}
+
+gboolean
+fs_net_link_is_alive (const FsNet *n, guint link)
+{
+  g_return_val_if_fail (link < n->nl, FALSE);
+  return link_physically_alive (n, link);
+}
+
+void
+fs_net_remeasure (FsNet *n)
+{
+  FsTime now = fs_kernel_now (n->k);
+
+  /* Unlike a forwarding change, this does not extend a routing episode's convergence. */
+  if (n->measured_at == now)
+    return;
+  n->measured_at = now;
+  fs_kernel_schedule_at (n->k, &n->base, now, FS_PRIORITY_MEASURE, EV_MEASURE, 0, 0);
 }
 
 /* --- timeline actions ------------------------------------------------------------------------------ */
