@@ -96,4 +96,22 @@ gboolean fs_net_link_is_alive (const FsNet *net, guint link);
  * do not see (a host moved, a storm began or ended). */
 void fs_net_remeasure (FsNet *net);
 
+/* --- load time, for a layer-2 model's checks -------------------------------------------------- */
+
+/* Resolve a subnet or link named by scalar @name_node in @sc's network, or set a located
+ * FS_SCENARIO_ERROR_REFERENCE error (with a "did you mean") and return -1. */
+int fs_net_spec_subnet (const FsScenario *sc, const FsNode *name_node, GError **error);
+int fs_net_spec_link (const FsScenario *sc, const FsNode *name_node, GError **error);
+
+/* The sites of the routers at the two ends of @link, a valid index from fs_net_spec_link(). */
+void fs_net_spec_link_sites (const FsScenario *sc, int link, int *site_a, int *site_b);
+
+/* The site @subnet (a valid index) lives in at the start. */
+int fs_net_spec_subnet_site (const FsScenario *sc, int subnet);
+
+/* Resolves a host named by @name_node as fs_net_spec_subnet() does; and the subnet a host (a
+ * valid index) has its address in. */
+int fs_net_spec_host (const FsScenario *sc, const FsNode *name_node, GError **error);
+int fs_net_spec_host_subnet (const FsScenario *sc, int host);
+
 G_END_DECLS

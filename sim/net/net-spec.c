@@ -554,3 +554,56 @@ fs__net_register_sections (void)
   for (i = 0; i < G_N_ELEMENTS (sections); i++)
     fs_scenario_register_section (&sections[i]);
 }
+
+/* --- public wrappers, for a layer-2 model's load-time checks --------------------------------- */
+
+int
+fs_net_spec_subnet (const FsScenario *sc, const FsNode *name_node, GError **error)
+{
+  return fs__net_resolve_subnet (sc, name_node, error);
+}
+
+int
+fs_net_spec_link (const FsScenario *sc, const FsNode *name_node, GError **error)
+{
+  return fs__net_resolve_link (sc, name_node, error);
+}
+
+void
+fs_net_spec_link_sites (const FsScenario *sc, int link, int *site_a, int *site_b)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+  const LinkSpec *ls;
+
+  g_return_if_fail (spec != NULL && link >= 0 && (guint) link < spec->links->len);
+  ls = &g_array_index (spec->links, LinkSpec, link);
+  *site_a = g_array_index (spec->routers, RouterSpec, ls->end[0]).site;
+  *site_b = g_array_index (spec->routers, RouterSpec, ls->end[1]).site;
+}
+
+int
+fs_net_spec_subnet_site (const FsScenario *sc, int subnet)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && subnet >= 0 && (guint) subnet < spec->subnets->len, -1);
+  return g_array_index (spec->subnets, SubnetSpec, subnet).site;
+}
+
+int
+fs_net_spec_host (const FsScenario *sc, const FsNode *name_node, GError **error)
+{
+  const NetSpec *s = fs__net_spec_get (sc);
+  static const GArray empty = { NULL, 0 };
+
+  return resolve_named (name_node, s ? s->hosts : &empty, sizeof (HostSpec), "host", error);
+}
+
+int
+fs_net_spec_host_subnet (const FsScenario *sc, int host)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && host >= 0 && (guint) host < spec->hosts->len, -1);
+  return g_array_index (spec->hosts, HostSpec, host).subnet;
+}

@@ -8,3 +8,4 @@
 void fs__timeline_register (void);
 void fs__site_register (void);
 void fs__net_register (void);
+void fs__l2_register (void);

@@ -68,6 +68,7 @@ static const RegisterFunc modules[] = {
   fs__timeline_register,
   fs__site_register,
   fs__net_register,
+  fs__l2_register,
 };
 
 void

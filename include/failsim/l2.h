@@ -1,0 +1,41 @@
+/* l2.h: layer 2: VLANs (stretched or site-local), the gateway's ARP cache, VM moves that keep
+ * their address, and broadcast storms with their fault spread.
+ *
+ * The rest of the retain-IP story (seed 000 "Stretched subnet"): a subnet carried by a VLAN that
+ * spans sites lets a VM move without a routing change, but the default gateway stands at one
+ * site (traffic to the other site trombones over the interconnect), the gateway's ARP entry for
+ * a moved VM is stale until a gratuitous ARP or its aging, and "the potential fault domain
+ * extends to both sites": a broadcast storm floods every site of the VLAN and saturates the
+ * interconnects. docs/model-l2.md gives the rules and their sources.
+ *
+ * Owns the scenario key vlans: and the actions host.move, vlan.storm and vlan.isolate. Reports
+ * arp.down/up (subject: a host whose gateway ARP entry is stale), l2.trombone_ns, storm.down/up
+ * (subject: the storm's number), spread.host/site/link/vlan.down/up (what a storm reached) and
+ * storm.duration_ns. */
+#pragma once
+
+#include <glib.h>
+
+#include "failsim/kernel.h"
+#include "failsim/net.h"
+
+G_BEGIN_DECLS
+
+typedef struct FsL2 FsL2;
+
+FsL2 *fs_l2_from_model (FsModel *model);   /* the "l2" model of a sim (NULL model: no VLANs) */
+
+/* The VLAN named @name, or -1. */
+int fs_l2_vlan_index (const FsL2 *l2, const char *name);
+
+/* Whether a storm floods VLAN @vlan now. */
+gboolean fs_l2_vlan_is_storming (const FsL2 *l2, guint vlan);
+
+/* The site the gateway's ARP entry for @host points at: -1 when the entry is incomplete (the
+ * next lookup re-ARPs) or the host is in no VLAN. */
+int fs_l2_arp_site (const FsL2 *l2, guint host);
+
+/* When the gateway's ARP entry for @host ages out, ns; -1 when there is none. */
+FsTime fs_l2_arp_expires (const FsL2 *l2, guint host);
+
+G_END_DECLS
