@@ -828,3 +828,26 @@ Test (schema, get_dist_returns_an_owned_distribution)
   cr_assert_str_eq (error->message, expected);
   g_clear_error (&error);
 }
+
+/* --- fs_schema_resolve ------------------------------------------------------------------------ */
+
+Test (schema, resolve_finds_a_name_or_says_what_exists)
+{
+  g_autoptr (FsNode) root = load ("a: primary\nb: primray\nc: zzz\nd: [x]\n");
+  const char *names[] = { "primary", "recovery" };
+  GError *error = NULL;
+
+  cr_assert_eq (fs_schema_resolve (fs_node_get (root, "a"), "site", names, 2, &error), 0);
+  cr_assert_eq (fs_schema_resolve (fs_node_get (root, "b"), "site", names, 2, &error), -1);
+  cr_assert_str_eq (error->message, "t.yaml:2:4: error: no site named 'primray'; did you mean 'primary'?");
+  g_clear_error (&error);
+  cr_assert_eq (fs_schema_resolve (fs_node_get (root, "c"), "site", names, 2, &error), -1);
+  cr_assert_str_eq (error->message, "t.yaml:3:4: error: no site named 'zzz'; the sites are: primary, recovery");
+  g_clear_error (&error);
+  cr_assert_eq (fs_schema_resolve (fs_node_get (root, "c"), "VLAN", NULL, 0, &error), -1);
+  cr_assert_str_eq (error->message, "t.yaml:3:4: error: no VLAN named 'zzz': the scenario declares none");
+  g_clear_error (&error);
+  cr_assert_eq (fs_schema_resolve (fs_node_get (root, "d"), "site", names, 2, &error), -1);
+  cr_assert_str_eq (error->message, "t.yaml:4:4: error: a site must be named by a single value");
+  g_clear_error (&error);
+}

@@ -70,4 +70,11 @@ gboolean fs_schema_get_int (const FsNode *node, const char *key, int64_t min, in
 gboolean fs_schema_get_bool (const FsNode *node, const char *key, gboolean *out, GError **error);
 FsDist *fs_schema_get_dist (const FsNode *node, const char *key, GError **error);
 
+/* Resolves the name written at scalar @node among the @n @names and returns its index, or
+ * sets a located FS_SCENARIO_ERROR_REFERENCE error and returns -1: "no site named 'x'; did
+ * you mean 'y'?", "...; the sites are: a, b" when nothing is close, "...: the scenario declares
+ * none" when @n is 0. @what names the kind in messages ("site", "VLAN"). */
+int fs_schema_resolve (const FsNode *node, const char *what, const char *const *names, guint n,
+                       GError **error);
+
 G_END_DECLS

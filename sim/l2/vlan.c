@@ -355,39 +355,12 @@ static int
 resolve_vlan (const FsScenario *sc, const FsNode *node, GError **error)
 {
   const L2Spec *s = get_spec (sc);
-  g_autofree const char **names = NULL;
-  const char *close;
-  guint i;
+  guint n = s ? s->vlans->len : 0, i;
+  g_autofree const char **names = g_new0 (const char *, n + 1);
 
-  if (node == NULL || node->kind != FS_NODE_SCALAR)
-    {
-      fs_node_error (error, node, FS_SCENARIO_ERROR_TYPE, "a VLAN must be named by a single value");
-      return -1;
-    }
-  if (s == NULL || s->vlans->len == 0)
-    {
-      fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE,
-                     "no VLAN named '%s': the scenario declares none", node->text);
-      return -1;
-    }
-  names = g_new0 (const char *, s->vlans->len + 1);
-  for (i = 0; i < s->vlans->len; i++)
-    {
-      names[i] = vlan_spec (s, i)->name;
-      if (strcmp (names[i], node->text) == 0)
-        return (int) i;
-    }
-  close = fs_node_closest (node->text, names);
-  if (close != NULL)
-    fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no VLAN named '%s'; did you mean '%s'?",
-                   node->text, close);
-  else
-    {
-      g_autofree char *list = g_strjoinv (", ", (char **) names);
-      fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no VLAN named '%s'; there are: %s",
-                     node->text, list);
-    }
-  return -1;
+  for (i = 0; i < n; i++)
+    names[i] = vlan_spec (s, i)->name;
+  return fs_schema_resolve (node, "VLAN", names, n, error);
 }
 
 /* --- the model ------------------------------------------------------------------------------------ */

@@ -176,39 +176,12 @@ static int
 resolve_named (const FsNode *node, const GArray *items, size_t size, const char *what,
                GError **error)
 {
-  g_autofree const char **names = NULL;
-  const char *close;
+  g_autofree const char **names = g_new0 (const char *, items->len + 1);
   guint i;
 
-  if (node == NULL || node->kind != FS_NODE_SCALAR)
-    {
-      fs_node_error (error, node, FS_SCENARIO_ERROR_TYPE, "a %s must be named by a single value", what);
-      return -1;
-    }
-  names = g_new0 (const char *, items->len + 1);
   for (i = 0; i < items->len; i++)
-    {
-      names[i] = *(char **) (items->data + i * size);
-      if (strcmp (names[i], node->text) == 0)
-        return (int) i;
-    }
-  if (items->len == 0)
-    {
-      fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no %s named '%s': the scenario declares none",
-                     what, node->text);
-      return -1;
-    }
-  close = fs_node_closest (node->text, names);
-  if (close != NULL)
-    fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no %s named '%s'; did you mean '%s'?", what,
-                   node->text, close);
-  else
-    {
-      g_autofree char *list = g_strjoinv (", ", (char **) names);
-      fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no %s named '%s'; there are: %s", what,
-                     node->text, list);
-    }
-  return -1;
+    names[i] = *(char **) (items->data + i * size);
+  return fs_schema_resolve (node, what, names, items->len, error);
 }
 
 int

@@ -97,39 +97,12 @@ int
 fs_sites_spec_resolve (const FsScenario *sc, const FsNode *node, GError **error)
 {
   const SitesSpec *s = get_spec (sc);
-  g_autofree const char **names = NULL;
-  const char *close;
-  int index;
-  guint i;
+  guint n = s ? s->sites->len : 0, i;
+  g_autofree const char **names = g_new0 (const char *, n + 1);
 
-  if (node == NULL || node->kind != FS_NODE_SCALAR)
-    {
-      fs_node_error (error, node, FS_SCENARIO_ERROR_TYPE, "a site must be named by a single value");
-      return -1;
-    }
-  index = fs_sites_spec_find (sc, node->text);
-  if (index >= 0)
-    return index;
-  if (s == NULL || s->sites->len == 0)
-    {
-      fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE,
-                     "no site named '%s': the scenario declares no sites", node->text);
-      return -1;
-    }
-  names = g_new0 (const char *, s->sites->len + 1);
-  for (i = 0; i < s->sites->len; i++)
+  for (i = 0; i < n; i++)
     names[i] = g_array_index (s->sites, SiteSpec, i).name;
-  close = fs_node_closest (node->text, names);
-  if (close != NULL)
-    fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no site named '%s'; did you mean '%s'?",
-                   node->text, close);
-  else
-    {
-      g_autofree char *list = g_strjoinv (", ", (char **) names);
-      fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no site named '%s'; the sites are: %s",
-                     node->text, list);
-    }
-  return -1;
+  return fs_schema_resolve (node, "site", names, n, error);
 }
 
 static gboolean

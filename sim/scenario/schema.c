@@ -581,3 +581,40 @@ fs_schema_get_dist (const FsNode *node, const char *key, GError **error)
     return NULL;
   return dist;
 }
+
+int
+fs_schema_resolve (const FsNode *node, const char *what, const char *const *names, guint n,
+                   GError **error)
+{
+  g_autofree const char **terminated = NULL;
+  const char *close;
+  guint i;
+
+  if (node == NULL || node->kind != FS_NODE_SCALAR)
+    {
+      fs_node_error (error, node, FS_SCENARIO_ERROR_TYPE, "a %s must be named by a single value", what);
+      return -1;
+    }
+  for (i = 0; i < n; i++)
+    if (strcmp (names[i], node->text) == 0)
+      return (int) i;
+  if (n == 0)
+    {
+      fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE,
+                     "no %s named '%s': the scenario declares none", what, node->text);
+      return -1;
+    }
+  terminated = g_new0 (const char *, n + 1);
+  memcpy (terminated, names, n * sizeof (const char *));
+  close = fs_node_closest (node->text, terminated);
+  if (close != NULL)
+    fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no %s named '%s'; did you mean '%s'?",
+                   what, node->text, close);
+  else
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) terminated);
+      fs_node_error (error, node, FS_SCENARIO_ERROR_REFERENCE, "no %s named '%s'; the %ss are: %s", what,
+                     node->text, what, list);
+    }
+  return -1;
+}
