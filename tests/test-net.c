@@ -170,6 +170,9 @@ Test (net, planned_subnet_move_converges_in_one_latency_and_processing_delay)
   cr_assert_eq (downtime (&r, "blackhole", "r-third 192.168.1.0/24"), 15 * MS);
   cr_assert_eq (downtime (&r, "blackhole", "r-recovery 192.168.1.0/24"), 0);
   cr_assert_null (outage (&r, "loop", "r-third 192.168.1.0/24"));
+  /* The third site's traffic to app-1 is lost exactly while r-third black-holes the subnet. */
+  cr_assert_eq (downtime (&r, "flow", "third-to-app"), 15 * MS);
+  cr_assert (logged (&r, "flow.down", 10 * FS_MIN, "no route at r-primary"));
   cr_assert (logged (&r, "route.change", 10 * FS_MIN, "r-primary drops 192.168.1.0/24 (subnet moved)"));
   cr_assert (logged (&r, "route.change", 10 * FS_MIN + 15 * MS,
                      "r-third reaches 192.168.1.0/24 via r-recovery"));
@@ -204,6 +207,8 @@ Test (net, after_a_site_loss_the_third_site_waits_for_its_hold_timer)
   cr_assert (logged (&r, "route.change", 11 * FS_MIN + 30 * FS_SEC,
                      "r-third reaches 192.168.1.0/24 via r-recovery (hold timer 1m30s expired)"));
   cr_assert_eq (outage (&r, "router", "r-primary")->downtime, 20 * FS_MIN);
+  cr_assert_eq (downtime (&r, "flow", "third-to-app"), 90 * FS_SEC);
+  cr_assert (logged (&r, "flow.down", 10 * FS_MIN, "dead next hop at r-third"));
   finish (&r);
 }
 
@@ -226,6 +231,7 @@ Test (net, bfd_shortens_detection_to_multiplier_times_interval)
   cr_assert_eq (c[0], 900 * MS);
   cr_assert_eq (c[1], 0);
   cr_assert_eq (downtime (&r, "blackhole", "r-third 192.168.1.0/24"), 60 * FS_SEC);
+  cr_assert_eq (downtime (&r, "flow", "third-to-app"), 60 * FS_SEC);
   cr_assert (logged (&r, "route.change", 10 * FS_MIN + 900 * MS,
                      "r-third reaches 192.168.1.0/24 via r-recovery (BFD down after 900ms)"));
   finish (&r);
@@ -346,4 +352,34 @@ Test (net, runs_with_a_network_are_deterministic)
       finish (&r);
     }
   cr_assert_str_eq (a, b);
+}
+
+/* A flow to a host at a site with no router of its own dies and comes back with that site,
+ * although no forwarding table changes: hosts live with their site. */
+Test (net, a_flow_follows_its_host_site_even_without_a_forwarding_change)
+{
+  const char *yaml =
+    "name: hostsite\nduration: 1h\n"
+    "sites: [{name: a}, {name: b}, {name: dc2}]\n"
+    "routers: [{name: ra, site: a}, {name: rb, site: b}]\n"
+    "links: [{name: ab, between: [ra, rb], latency: 3ms}]\n"
+    "subnets: [{name: s, prefix: 10.1.0.0/24, site: b}]\n"
+    "hosts: [{name: h, ip: 10.1.0.5, site: b}, {name: far, ip: 10.1.0.6, site: dc2}]\n"
+    "flows:\n"
+    "  - {name: to-h, from: ra, to: h}\n"
+    "  - {name: to-far, from: ra, to: far}\n"
+    "  - {name: to-ip, from: ra, to: 10.1.0.5}\n"
+    "timeline:\n"
+    "  - {at: 10m, action: site.fail, site: dc2}\n"
+    "  - {at: 20m, action: site.repair, site: dc2}\n";
+  Run r = start (yaml, FALSE, NULL);
+
+  fs_sim_run (r.sim, fs_scenario_duration (r.sc));
+  fs_sim_finish (r.sim);
+  /* 'far' runs at dc2, not at rb's site: never reachable, from time 0 to the end. */
+  cr_assert_eq (downtime (&r, "flow", "to-far"), FS_HOUR);
+  cr_assert (logged (&r, "flow.down", 0, "no host at rb"));
+  cr_assert_null (outage (&r, "flow", "to-h"));
+  cr_assert_null (outage (&r, "flow", "to-ip"));
+  finish (&r);
 }

@@ -68,12 +68,23 @@ typedef struct {
 } StaticSpec;
 
 typedef struct {
+  char *name;
+  char *from_name;
+  char *to_text;
+  int from;                  /* router index */
+  int host;                  /* host index, or -1 when 'to' is an address */
+  FsIp ip;                   /* the destination address */
+  const FsNode *node;
+} FlowSpec;
+
+typedef struct {
   RoutingSpec routing;
   GArray *routers;           /* RouterSpec */
   GArray *links;             /* LinkSpec */
   GArray *subnets;           /* SubnetSpec */
   GArray *hosts;             /* HostSpec */
   GArray *statics;           /* StaticSpec */
+  GArray *flows;             /* FlowSpec */
   /* Every prefix routing knows: the subnets' first (index = subnet index), then prefixes that
    * only static routes name. Routing state is kept per (router, prefix) in flat arrays. */
   GArray *prefixes;          /* FsPrefix */

@@ -97,6 +97,16 @@ static const FsField static_fields[] = {
   FS_FIELD_END
 };
 
+static const FsField flow_fields[] = {
+  { "name", FS_FIELD_NAME, offsetof (FlowSpec, name), TRUE, NULL, 0, 0, 0, 0, NULL,
+    "The flow's name, unique in the scenario.", "third-to-app" },
+  { "from", FS_FIELD_NAME, offsetof (FlowSpec, from_name), TRUE, NULL, 0, 0, 0, 0, NULL,
+    "The router the traffic enters the network at (the clients' site router).", "r-third" },
+  { "to", FS_FIELD_STRING, offsetof (FlowSpec, to_text), TRUE, NULL, 0, 0, 0, 0, NULL,
+    "Where it goes: a host's name, or an address.", "app-1" },
+  FS_FIELD_END
+};
+
 /* --- the spec -------------------------------------------------------------------------------- */
 
 static void router_clear (gpointer p) { fs_schema_clear (router_fields, p); }
@@ -104,6 +114,7 @@ static void link_clear (gpointer p) { fs_schema_clear (link_fields, p); }
 static void subnet_clear (gpointer p) { fs_schema_clear (subnet_fields, p); }
 static void host_clear (gpointer p) { fs_schema_clear (host_fields, p); }
 static void static_clear (gpointer p) { fs_schema_clear (static_fields, p); }
+static void flow_clear (gpointer p) { fs_schema_clear (flow_fields, p); }
 
 static GArray *
 new_array (size_t size, GDestroyNotify clear)
@@ -124,6 +135,7 @@ net_spec_free (gpointer p)
   g_array_unref (s->subnets);
   g_array_unref (s->hosts);
   g_array_unref (s->statics);
+  g_array_unref (s->flows);
   g_array_unref (s->prefixes);
   g_free (s);
 }
@@ -142,6 +154,7 @@ fs__net_spec (FsScenario *sc)
   s->subnets = new_array (sizeof (SubnetSpec), subnet_clear);
   s->hosts = new_array (sizeof (HostSpec), host_clear);
   s->statics = new_array (sizeof (StaticSpec), static_clear);
+  s->flows = new_array (sizeof (FlowSpec), flow_clear);
   s->prefixes = g_array_new (FALSE, TRUE, sizeof (FsPrefix));
   /* Defaults are read through the table like any value, so the docs and the code agree. */
   {
@@ -506,6 +519,40 @@ statics_load (FsScenario *sc, const FsNode *value, GError **error)
                     fs__net_spec (sc)->statics, sizeof (StaticSpec), FALSE, finish_static, error);
 }
 
+static gboolean
+finish_flow (FsScenario *sc, NetSpec *spec, void *item, const FsNode *node, GError **error)
+{
+  FlowSpec *f = item;
+  GError *local = NULL;
+  guint i;
+
+  if ((f->from = fs__net_resolve_router (sc, fs_node_get (node, "from"), error)) < 0)
+    return FALSE;
+  f->host = -1;
+  for (i = 0; i < spec->hosts->len; i++)
+    if (strcmp (g_array_index (spec->hosts, HostSpec, i).name, f->to_text) == 0)
+      {
+        f->host = (int) i;
+        f->ip = g_array_index (spec->hosts, HostSpec, i).ip;
+        return TRUE;
+      }
+  if (!fs_ip_parse (f->to_text, &f->ip, &local))
+    {
+      fs_node_error (error, fs_node_get (node, "to"), FS_SCENARIO_ERROR_REFERENCE,
+                     "'to' is neither a host of the scenario nor an address: %s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+flows_load (FsScenario *sc, const FsNode *value, GError **error)
+{
+  return load_list (sc, value, "flows", "flow", flow_fields, fs__net_spec (sc)->flows,
+                    sizeof (FlowSpec), TRUE, finish_flow, error);
+}
+
 static const FsSection sections[] = {
   { "routing", "Timers of the path-vector routing protocol every router runs.", "net", 20,
     routing_load, NULL, NULL, routing_fields },
@@ -516,7 +563,9 @@ static const FsSection sections[] = {
     subnet_fields },
   { "hosts", "Hosts and VMs with their addresses.", "net", 24, hosts_load, NULL, NULL, host_fields },
   { "static_routes", "Static routes, which beat routes learned from the protocol.", "net", 25,
-    statics_load, NULL, fs__net_build, static_fields },
+    statics_load, NULL, NULL, static_fields },
+  { "flows", "Traffic whose reachability is measured: from a router to a host or an address.", "net", 26,
+    flows_load, NULL, fs__net_build, flow_fields },
 };
 
 void

@@ -87,6 +87,7 @@ struct FsNet {
   GHashTable *path_ids;    /* (head << 32 | tail) -> id */
 
   guint8 *pair_state;      /* [r*np + p]: 0 reachable, 1 black hole, 2 loop */
+  guint8 *flow_down;       /* [f]: the flow's traffic is not delivered now */
   char **pair_names;       /* [r*np + p], made on first use */
   FsTime measured_at;      /* the time a measurement is scheduled for, or -1 */
   gboolean episode_open;
@@ -98,6 +99,7 @@ struct FsNet {
 
   uint32_t t_link_down, t_link_up, t_router_down, t_router_up, t_route_change;
   uint32_t t_bh_down, t_bh_up, t_loop_down, t_loop_up, t_convergence;
+  uint32_t t_flow_down, t_flow_up;
 };
 
 static const RouterSpec *
@@ -577,6 +579,8 @@ site_changed (FsNet *n, guint site, gboolean up)
       }
   if (any)
     refresh_links (n);
+  /* Hosts at the site live and die with it, router or not. */
+  fs_net_remeasure (n);
 }
 
 static void
@@ -705,12 +709,41 @@ pair_name (FsNet *n, guint r, guint p)
 
 /* Black holes and loops between a router and a prefix are outages of that pair: the metrics
  * then measure how long each lasted with no code of their own. */
+/* A flow is down while its traffic is not delivered, whatever the reason; the reason (a black
+ * hole at r-third, no host, ...) goes with the notice. */
+static void
+measure_flows (FsNet *n)
+{
+  guint f;
+
+  for (f = 0; f < n->spec->flows->len; f++)
+    {
+      const FlowSpec *fs = &g_array_index (n->spec->flows, FlowSpec, f);
+      FsReach x = fs_net_reach (n, fs->from, &fs->ip);
+      gboolean down = x.status != FS_REACH_DELIVERED || (fs->host >= 0 && x.host != fs->host);
+      g_autofree char *why = NULL;
+
+      if (down == n->flow_down[f])
+        continue;
+      n->flow_down[f] = down;
+      if (!down)
+        {
+          notify (n, n->t_flow_up, f, fs->name, x.latency, "delivered");
+          continue;
+        }
+      why = g_strdup_printf ("%s at %s", fs_reach_status_name (x.status),
+                             router_spec (n, x.last_router)->name);
+      notify (n, n->t_flow_down, f, fs->name, x.status, why);
+    }
+}
+
 static void
 measure (FsNet *n)
 {
   guint r, p;
 
   n->measured_at = -1;
+  measure_flows (n);
   for (r = 0; r < n->nr; r++)
     for (p = 0; p < n->np; p++)
       {
@@ -871,6 +904,7 @@ net_free (FsModel *model)
   g_free (n->origin);
   g_free (n->host_site);
   g_free (n->pair_state);
+  g_free (n->flow_down);
   g_free (n->episode_label);
   g_hash_table_destroy (n->host_by_ip);
   g_hash_table_destroy (n->path_ids);
@@ -944,6 +978,7 @@ fs__net_build (FsSim *sim, GError **error)
   n->best = g_new0 (Best, MAX (n->nr * n->np, 1));
   n->statics = g_new (int32_t, MAX (n->nr * n->np, 1));
   n->pair_state = g_malloc0 (MAX (n->nr * n->np, 1));
+  n->flow_down = g_malloc0 (MAX (spec->flows->len, 1));
   n->pair_names = g_new0 (char *, MAX (n->nr * n->np, 1));
   n->origin = g_new (int32_t, MAX (n->np, 1));
   n->host_site = g_new (int32_t, MAX (n->nh, 1));
@@ -995,6 +1030,8 @@ fs__net_build (FsSim *sim, GError **error)
   n->t_loop_down = fs_kernel_topic (k, "loop.down");
   n->t_loop_up = fs_kernel_topic (k, "loop.up");
   n->t_convergence = fs_kernel_topic (k, "routing.convergence_ns");
+  n->t_flow_down = fs_kernel_topic (k, "flow.down");
+  n->t_flow_up = fs_kernel_topic (k, "flow.up");
   fs_sim_add_model (sim, "net", &n->base);
   fs_sites_listen (n->sites, site_listener, n);
 
