@@ -268,6 +268,11 @@ fs__queue_remove_root (FsQueue *q)
 static inline const FsQueueEntry *
 fs__queue_peek (FsQueue *q)
 {
+  /* With no tombstones and the root not the entry just run, every entry is live: the root's
+   * record need not be read to know it, so its cache miss waits until pop, after the
+   * prefetch has had longer to bring it in. */
+  if (G_LIKELY (q->len > 0 && q->tombstones == 0 && !q->root_dead))
+    return &q->base[FS__QUEUE_ROOT];
   if (G_LIKELY (q->len > 0 && fs__queue_entry_live (q, &q->base[FS__QUEUE_ROOT])))
     return &q->base[FS__QUEUE_ROOT];
   return fs__queue_peek_slow (q);
