@@ -87,31 +87,13 @@ finish (Run *r)
 static const FsOutageClass *
 outage_class (Run *r, const char *entity)
 {
-  const GPtrArray *classes = fs_metrics_outages (fs_sim_metrics (r->sim));
-  guint i;
-
-  for (i = 0; i < classes->len; i++)
-    {
-      const FsOutageClass *c = g_ptr_array_index (classes, i);
-      if (strcmp (c->entity, entity) == 0)
-        return c;
-    }
-  return NULL;
+  return fs_metrics_outage_class (fs_sim_metrics (r->sim), entity);
 }
 
 static const FsOutage *
 outage (Run *r, const char *entity, const char *name)
 {
-  const FsOutageClass *c = outage_class (r, entity);
-  guint j;
-
-  for (j = 0; c != NULL && j < c->subjects->len; j++)
-    {
-      const FsOutage *o = &g_array_index (c->subjects, FsOutage, j);
-      if (o->name && strcmp (o->name, name) == 0)
-        return o;
-    }
-  return NULL;
+  return fs_metrics_find_outage (fs_sim_metrics (r->sim), entity, name);
 }
 
 static FsTime

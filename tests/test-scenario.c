@@ -38,22 +38,7 @@ run_text (const char *yaml, const char *const *sets, uint64_t seed, FsScenario *
 static const FsOutage *
 outage_of (FsSim *sim, const char *entity, const char *name)
 {
-  const GPtrArray *classes = fs_metrics_outages (fs_sim_metrics (sim));
-  guint i, j;
-
-  for (i = 0; i < classes->len; i++)
-    {
-      const FsOutageClass *c = g_ptr_array_index (classes, i);
-      if (strcmp (c->entity, entity) != 0)
-        continue;
-      for (j = 0; j < c->subjects->len; j++)
-        {
-          const FsOutage *o = &g_array_index (c->subjects, FsOutage, j);
-          if (o->name && strcmp (o->name, name) == 0)
-            return o;
-        }
-    }
-  return NULL;
+  return fs_metrics_find_outage (fs_sim_metrics (sim), entity, name);
 }
 
 /* Every file in tests/data/bad must fail to load with exactly the message kept beside it in

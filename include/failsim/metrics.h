@@ -62,6 +62,14 @@ uint64_t fs_metrics_count (const FsMetrics *m, uint32_t topic);
 /* Outage classes in the order their first ".down" or ".up" topic was seen. Borrowed. */
 const GPtrArray *fs_metrics_outages (const FsMetrics *m);
 
+/* The outage class of @entity ("site" for site.down/site.up), or NULL if none of its notices
+ * was seen. Borrowed. */
+const FsOutageClass *fs_metrics_outage_class (const FsMetrics *m, const char *entity);
+
+/* The outages of subject @name ("primary") of @entity, or NULL when it never went down or up.
+ * Borrowed. */
+const FsOutage *fs_metrics_find_outage (const FsMetrics *m, const char *entity, const char *name);
+
 /* Every notice, in order. Borrowed. */
 const GArray *fs_metrics_log (const FsMetrics *m);
 

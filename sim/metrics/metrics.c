@@ -241,6 +241,35 @@ fs_metrics_outages (const FsMetrics *m)
   return m->outages;
 }
 
+const FsOutageClass *
+fs_metrics_outage_class (const FsMetrics *m, const char *entity)
+{
+  guint i;
+
+  for (i = 0; i < m->outages->len; i++)
+    {
+      const FsOutageClass *c = g_ptr_array_index (m->outages, i);
+      if (strcmp (c->entity, entity) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+const FsOutage *
+fs_metrics_find_outage (const FsMetrics *m, const char *entity, const char *name)
+{
+  const FsOutageClass *c = fs_metrics_outage_class (m, entity);
+  guint j;
+
+  for (j = 0; c != NULL && j < c->subjects->len; j++)
+    {
+      const FsOutage *o = &g_array_index (c->subjects, FsOutage, j);
+      if (o->name != NULL && strcmp (o->name, name) == 0)
+        return o;
+    }
+  return NULL;
+}
+
 const GArray *
 fs_metrics_log (const FsMetrics *m)
 {
