@@ -10,8 +10,9 @@
  *
  * Owns the scenario keys routing:, routers:, links:, subnets:, hosts:, static_routes: and the
  * actions link.fail, link.repair, router.fail, router.repair, subnet.move, route.add,
- * route.remove. Reports link.down/up, router.down/up, route.change, blackhole.down/up,
- * loop.down/up (subject: a router and a subnet), routing.convergence_ns. */
+ * route.remove, host.start, host.stop. Reports host.down/up (a host stopped or started),
+ * link.down/up, router.down/up, route.change, blackhole.down/up, loop.down/up (subject: a
+ * router and a subnet), routing.convergence_ns. */
 #pragma once
 
 #include <glib.h>
@@ -80,6 +81,19 @@ const char *fs_net_host_name (const FsNet *net, guint host);
 int fs_net_host_subnet (const FsNet *net, guint host);
 const FsIp *fs_net_host_ip (const FsNet *net, guint host);
 int fs_net_host_site (const FsNet *net, guint host);
+
+/* Whether @host runs (it was not stopped, or was started): and alive = running in a live site. */
+gboolean fs_net_host_is_running (const FsNet *net, guint host);
+gboolean fs_net_host_is_alive (const FsNet *net, guint host);
+
+/* Starts a stopped host after @boot ns (0: now), or stops it (abandoning a boot in progress).
+ * Reports host.up / host.down when its running state changes. */
+void fs_net_start_host (FsNet *net, guint host, FsTime boot);
+void fs_net_stop_host (FsNet *net, guint host);
+
+/* Called when a host starts or stops running (not when its site fails: see site.h). */
+typedef void (*FsNetHostListener) (guint host, gboolean running, void *data);
+void fs_net_listen_hosts (FsNet *net, FsNetHostListener fn, void *data);
 
 /* Moves @host to @site, keeping its address (a VM started at the other end of a stretched
  * VLAN). Forwarding is re-measured at once. */

@@ -484,7 +484,7 @@ last_hop (void *data, guint host, guint router, FsTime *latency)
   int v = m->host_vlan[host];
   FsTime extra;
 
-  if (!fs_sites_is_up (m->sites, site))
+  if (!fs_sites_is_up (m->sites, site) || !fs_net_host_is_running (m->net, host))
     return FALSE;
   if (v < 0)
     return site == rsite;   /* no VLAN: the net model's own rule */

@@ -51,11 +51,14 @@ typedef struct {
   char *name;
   char *ip_text;
   char *site_name;
+  int state;                 /* HOST_RUNNING or HOST_STOPPED at the start */
   FsIp ip;
   int subnet;
   int site;                  /* where the host runs at the start */
   const FsNode *node;
 } HostSpec;
+
+enum { HOST_RUNNING, HOST_STOPPED };
 
 typedef struct {
   char *router_name;

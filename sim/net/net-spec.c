@@ -76,6 +76,8 @@ static const FsField subnet_fields[] = {
   FS_FIELD_END
 };
 
+static const char *const host_states[] = { "running", "stopped", NULL };
+
 static const FsField host_fields[] = {
   { "name", FS_FIELD_NAME, offsetof (HostSpec, name), TRUE, NULL, 0, 0, 0, 0, NULL,
     "The host's name, unique in the scenario.", "app-1" },
@@ -83,6 +85,9 @@ static const FsField host_fields[] = {
     "Its address, which must lie in one of the subnets.", "192.168.1.10" },
   { "site", FS_FIELD_NAME, offsetof (HostSpec, site_name), FALSE, NULL, 0, 0, 0, 0, NULL,
     "The site it runs at the start; default: its subnet's site.", "primary" },
+  { "state", FS_FIELD_ENUM, offsetof (HostSpec, state), FALSE, "running", 0, 0, 0, 0, host_states,
+    "Whether it runs at the start; a replica waiting for failover is stopped until a host.start.",
+    "stopped" },
   FS_FIELD_END
 };
 

@@ -29,7 +29,13 @@ enum {
   EV_MRAI,         /* a: session-direction */
   EV_DETECT,       /* a: link * 2 + end; b: epoch */
   EV_MEASURE,
+  EV_HOST_BOOT,    /* a: host; b: the boot's number, to drop a boot a later stop cancelled */
 };
+
+typedef struct {
+  FsNetHostListener fn;
+  void *data;
+} HostListener;
 
 typedef enum {
   BEST_NONE,
@@ -81,6 +87,10 @@ struct FsNet {
   FsFib **fib;             /* [r] */
   int32_t *origin;         /* [p]: the router originating it now, or -1 */
   int32_t *host_site;      /* [h] */
+  guint8 *host_running;    /* [h] started (or running from the start) and not stopped */
+  FsHandle *host_boot;     /* [h] a host.start's pending boot */
+  GArray *host_listeners;  /* HostListener */
+  gsl_rng *boot_rng;
   GHashTable *host_by_ip;  /* FsIp * -> host index + 1 */
 
   GArray *paths;           /* PathNode; [0] unused */
@@ -99,7 +109,7 @@ struct FsNet {
 
   uint32_t t_link_down, t_link_up, t_router_down, t_router_up, t_route_change;
   uint32_t t_bh_down, t_bh_up, t_loop_down, t_loop_up, t_convergence;
-  uint32_t t_flow_down, t_flow_up;
+  uint32_t t_flow_down, t_flow_up, t_host_down, t_host_up;
 };
 
 static const RouterSpec *
@@ -605,7 +615,8 @@ host_alive_at (const FsNet *n, int host, guint router)
 {
   int site = n->host_site[host];
 
-  return site == router_spec (n, router)->site && fs_sites_is_up (n->sites, site);
+  return n->host_running[host] && site == router_spec (n, router)->site
+         && fs_sites_is_up (n->sites, site);
 }
 
 FsReach
@@ -784,6 +795,24 @@ all_reachable (FsNet *n)
 /* --- the model -------------------------------------------------------------------------------------- */
 
 static void
+set_host_running (FsNet *n, guint h, gboolean running, const char *why)
+{
+  guint i;
+
+  if (n->host_running[h] == running)
+    return;
+  n->host_running[h] = running;
+  notify (n, running ? n->t_host_up : n->t_host_down, h,
+          g_array_index (n->spec->hosts, HostSpec, h).name, running, why);
+  fs_net_remeasure (n);
+  for (i = 0; i < n->host_listeners->len; i++)
+    {
+      const HostListener *l = &g_array_index (n->host_listeners, HostListener, i);
+      l->fn (h, running, l->data);
+    }
+}
+
+static void
 net_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
 {
   FsNet *n = (FsNet *) model;
@@ -858,6 +887,10 @@ net_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
     case EV_MEASURE:
       measure (n);
       break;
+    case EV_HOST_BOOT:
+      n->host_boot[ev->a] = FS_HANDLE_NONE;
+      set_host_running (n, (guint) ev->a, TRUE, "booted");
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -903,6 +936,9 @@ net_free (FsModel *model)
   g_free (n->statics);
   g_free (n->origin);
   g_free (n->host_site);
+  g_free (n->host_running);
+  g_free (n->host_boot);
+  g_array_unref (n->host_listeners);
   g_free (n->pair_state);
   g_free (n->flow_down);
   g_free (n->episode_label);
@@ -982,6 +1018,10 @@ fs__net_build (FsSim *sim, GError **error)
   n->pair_names = g_new0 (char *, MAX (n->nr * n->np, 1));
   n->origin = g_new (int32_t, MAX (n->np, 1));
   n->host_site = g_new (int32_t, MAX (n->nh, 1));
+  n->host_running = g_malloc0 (MAX (n->nh, 1));
+  n->host_boot = g_new0 (FsHandle, MAX (n->nh, 1));
+  n->host_listeners = g_array_new (FALSE, FALSE, sizeof (HostListener));
+  n->boot_rng = fs_kernel_stream (k, "net.boot");
   n->fib = g_new0 (FsFib *, n->nr);
   n->router_links = g_new0 (GArray *, n->nr);
   n->host_by_ip = g_hash_table_new (fs_ip_hash, fs_ip_equal);
@@ -1012,6 +1052,7 @@ fs__net_build (FsSim *sim, GError **error)
     {
       const HostSpec *hs = &g_array_index (spec->hosts, HostSpec, h);
       n->host_site[h] = hs->site;
+      n->host_running[h] = hs->state == HOST_RUNNING;
       g_hash_table_insert (n->host_by_ip, (gpointer) &hs->ip, GINT_TO_POINTER (h + 1));
     }
   for (h = 0; h < spec->statics->len; h++)
@@ -1032,6 +1073,8 @@ fs__net_build (FsSim *sim, GError **error)
   n->t_convergence = fs_kernel_topic (k, "routing.convergence_ns");
   n->t_flow_down = fs_kernel_topic (k, "flow.down");
   n->t_flow_up = fs_kernel_topic (k, "flow.up");
+  n->t_host_down = fs_kernel_topic (k, "host.down");
+  n->t_host_up = fs_kernel_topic (k, "host.up");
   fs_sim_add_model (sim, "net", &n->base);
   fs_sites_listen (n->sites, site_listener, n);
 
@@ -1163,6 +1206,49 @@ fs_net_host_site (const FsNet *n, guint host)
 {
   g_return_val_if_fail (host < n->nh, -1);
   return n->host_site[host];
+}
+
+gboolean
+fs_net_host_is_running (const FsNet *n, guint host)
+{
+  g_return_val_if_fail (host < n->nh, FALSE);
+  return n->host_running[host];
+}
+
+gboolean
+fs_net_host_is_alive (const FsNet *n, guint host)
+{
+  g_return_val_if_fail (host < n->nh, FALSE);
+  return n->host_running[host] && fs_sites_is_up (n->sites, n->host_site[host]);
+}
+
+void
+fs_net_listen_hosts (FsNet *n, FsNetHostListener fn, void *data)
+{
+  HostListener l = { fn, data };
+
+  g_array_append_val (n->host_listeners, l);
+}
+
+void
+fs_net_start_host (FsNet *n, guint host, FsTime boot)
+{
+  g_return_if_fail (host < n->nh);
+  if (n->host_running[host] || n->host_boot[host] != FS_HANDLE_NONE)
+    return;
+  if (boot == 0)
+    set_host_running (n, host, TRUE, "started");
+  else
+    n->host_boot[host] = fs_kernel_schedule (n->k, &n->base, boot, EV_HOST_BOOT, host, 0);
+}
+
+void
+fs_net_stop_host (FsNet *n, guint host)
+{
+  g_return_if_fail (host < n->nh);
+  fs_kernel_cancel (n->k, n->host_boot[host]);
+  n->host_boot[host] = FS_HANDLE_NONE;
+  set_host_running (n, host, FALSE, "stopped");
 }
 
 void
@@ -1458,6 +1544,51 @@ set_static (FsSim *sim, const RouteArgs *a)
 }
 
 static void route_add_fire (FsSim *sim, const void *args) { set_static (sim, args); }
+
+typedef struct {
+  char *host_name;
+  FsDist *boot;
+  int host;
+} HostArgs;
+
+static const FsField host_start_fields[] = {
+  { "host", FS_FIELD_NAME, offsetof (HostArgs, host_name), TRUE, NULL, 0, 0, 0, 0, NULL,
+    "The host (a VM) that starts where it stands; no effect if it runs or is booting.", "app-1-replica" },
+  { "boot", FS_FIELD_DIST, offsetof (HostArgs, boot), FALSE, "0", 0, 0, 0, 0, NULL,
+    "From the start command to the host answering.", "lognormal(60s, 20s)" },
+  FS_FIELD_END
+};
+
+static const FsField host_stop_fields[] = {
+  { "host", FS_FIELD_NAME, offsetof (HostArgs, host_name), TRUE, NULL, 0, 0, 0, 0, NULL,
+    "The host that stops (a boot in progress is abandoned).", "app-1" },
+  FS_FIELD_END
+};
+
+static gboolean
+check_host_args (FsScenario *sc, const FsNode *entry, void *args, GError **error)
+{
+  HostArgs *a = args;
+
+  return (a->host = fs_net_spec_host (sc, fs_node_get (entry, "host"), error)) >= 0;
+}
+
+static void
+host_start_fire (FsSim *sim, const void *args)
+{
+  const HostArgs *a = args;
+  FsNet *n = net_of (sim);
+
+  fs_net_start_host (n, a->host, fs_dist_sample (a->boot, n->boot_rng));
+}
+
+static void
+host_stop_fire (FsSim *sim, const void *args)
+{
+  const HostArgs *a = args;
+
+  fs_net_stop_host (net_of (sim), a->host);
+}
 static void route_remove_fire (FsSim *sim, const void *args) { set_static (sim, args); }
 
 static const FsAction actions[] = {
@@ -1476,6 +1607,10 @@ static const FsAction actions[] = {
     sizeof (RouteArgs), check_route, route_add_fire },
   { "route.remove", "A static route is removed from a router.", route_remove_fields,
     sizeof (RouteArgs), check_route, route_remove_fire },
+  { "host.start", "A stopped host (a replica VM) starts after its boot time, at its own address.",
+    host_start_fields, sizeof (HostArgs), check_host_args, host_start_fire },
+  { "host.stop", "A host stops now; it no longer answers.", host_stop_fields, sizeof (HostArgs),
+    check_host_args, host_stop_fire },
 };
 
 void
