@@ -5,12 +5,16 @@
  * - "<entity>.down" and "<entity>.up" for the same subject open and close an outage of that
  *   subject: outages, downtime, first failure, last recovery;
  * - a topic ending in "_ns" carries a duration in its value (routing.convergence_ns): count,
- *   total, minimum, maximum. */
+ *   total, minimum, maximum.
+ * Two typed collectors sit beside the notices, for what is too frequent or too structured to
+ * be a notice: client requests (clients.h) and figures, the named numbers a model reports at
+ * the end of a run (queries per DNS server, cache hit ratio per resolver). */
 #pragma once
 
 #include <glib.h>
 #include <stdint.h>
 
+#include "failsim/clients.h"
 #include "failsim/kernel.h"
 
 G_BEGIN_DECLS
@@ -72,5 +76,36 @@ const FsOutage *fs_metrics_find_outage (const FsMetrics *m, const char *entity, 
 
 /* Every notice, in order. Borrowed. */
 const GArray *fs_metrics_log (const FsMetrics *m);
+
+/* The client-downtime collector of this run, created empty with the metrics. Borrowed. */
+FsClientStats *fs_metrics_clients (FsMetrics *m);
+
+/* --- figures -------------------------------------------------------------------------------------- */
+
+/* Sets figure @key of @subject in @group: summary.json shows it as
+ * group-part-1: { group-part-2: { ...: { subject: { key: value } } } }, the group split at its
+ * dots ("dns.servers" -> "dns": {"servers": {...}}). Groups, subjects and keys keep the order
+ * they were first set in; setting one again replaces its value. A group's first part must not
+ * be a key summary.json already has (failsim, scenario, run, notices, measures, outages,
+ * services). Copies every string. */
+void fs_metrics_set_figure_int (FsMetrics *m, const char *group, const char *subject,
+                                const char *key, int64_t value);
+void fs_metrics_set_figure_double (FsMetrics *m, const char *group, const char *subject,
+                                   const char *key, double value);
+
+typedef struct {
+  const char *group, *subject, *key;   /* owned by the metrics */
+  gboolean is_double;
+  int64_t i;
+  double d;
+} FsFigure;
+
+/* Every figure, ordered by group, then subject, then key, each in first-set order. Borrowed;
+ * valid until the next set. */
+const GArray *fs_metrics_figures (const FsMetrics *m);   /* of FsFigure */
+
+/* The figure, or NULL. */
+const FsFigure *fs_metrics_find_figure (const FsMetrics *m, const char *group,
+                                        const char *subject, const char *key);
 
 G_END_DECLS

@@ -34,7 +34,8 @@ char *fs_output_summary_json (FsSim *sim, const FsRunInfo *info);
 /* The human summary `failsim run` prints. Free with g_free(). */
 char *fs_output_summary_text (FsSim *sim, const FsRunInfo *info);
 
-/* Writes summary.json, outages.csv and notices.csv into @dir (created if needed). */
+/* Writes outages.csv, notices.csv, when the run has services clients.csv and recovery.csv, and
+ * last summary.json into @dir (created if needed). */
 gboolean fs_output_write_run (const char *dir, FsSim *sim, const FsRunInfo *info, GError **error);
 
 G_END_DECLS

@@ -1,7 +1,10 @@
-/* metrics.c: counts notices, keeps their log, and turns <entity>.down/.up pairs into outages. */
+/* metrics.c: counts notices, keeps their log, turns <entity>.down/.up pairs into outages, and
+ * holds the run's client collector and figures. */
 #include "failsim/metrics.h"
 
 #include <string.h>
+
+#include "metrics-private.h"
 
 /* What a topic means to the metrics, worked out once per topic rather than per notice. */
 typedef struct {
@@ -19,6 +22,10 @@ struct FsMetrics {
   GArray *log;          /* FsLogEntry */
   GStringChunk *strings;
   GHashTable *interned; /* text -> copy in strings, so a name seen 1e6 times is stored once */
+  FsClientStats *clients;
+  GArray *figures;      /* FsFigure, ordered by rank */
+  GArray *figure_ranks; /* FigureRank, in step with figures, so a figure is found by bisection */
+  GHashTable *figure_index; /* "g", "g\x1fsubject", "g\x1fsubject\x1fkey" -> FigureNode */
 };
 
 static const char *
@@ -167,6 +174,19 @@ observe (FsKernel *k, const FsNotice *n, void *user_data)
     }
 }
 
+/* Where a figure sorts: its group's, its subject's (within the group) and its key's (within
+ * the subject) rank in first-set order. Ranks never change, so neither does the order. */
+typedef struct {
+  guint group, subject, key;
+} FigureRank;
+
+/* A group, a subject of a group or a key of a subject, with the number of children it has
+ * ranked so far. */
+typedef struct {
+  FigureRank rank;
+  guint n_children;
+} FigureNode;
+
 FsMetrics *
 fs_metrics_new (FsKernel *k)
 {
@@ -178,6 +198,10 @@ fs_metrics_new (FsKernel *k)
   m->log = g_array_new (FALSE, FALSE, sizeof (FsLogEntry));
   m->strings = g_string_chunk_new (4096);
   m->interned = g_hash_table_new (g_str_hash, g_str_equal);
+  m->clients = fs__client_stats_new ();
+  m->figures = g_array_new (FALSE, FALSE, sizeof (FsFigure));
+  m->figure_ranks = g_array_new (FALSE, FALSE, sizeof (FigureRank));
+  m->figure_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   fs_kernel_observe (k, "*", observe, m);
   return m;
 }
@@ -193,6 +217,10 @@ fs_metrics_free (FsMetrics *m)
   g_array_unref (m->log);
   g_hash_table_destroy (m->interned);
   g_string_chunk_free (m->strings);
+  fs__client_stats_free (m->clients);
+  g_array_unref (m->figures);
+  g_array_unref (m->figure_ranks);
+  g_hash_table_destroy (m->figure_index);
   g_free (m);
 }
 
@@ -216,6 +244,7 @@ fs_metrics_finish (FsMetrics *m, FsTime now)
             }
         }
     }
+  fs_client_stats_finish (m->clients, now);
 }
 
 uint64_t
@@ -274,4 +303,144 @@ const GArray *
 fs_metrics_log (const FsMetrics *m)
 {
   return m->log;
+}
+
+FsClientStats *
+fs_metrics_clients (FsMetrics *m)
+{
+  return m->clients;
+}
+
+/* --- figures ------------------------------------------------------------------------------ */
+
+static int
+compare_ranks (const FigureRank *a, const FigureRank *b)
+{
+  if (a->group != b->group)
+    return a->group < b->group ? -1 : 1;
+  if (a->subject != b->subject)
+    return a->subject < b->subject ? -1 : 1;
+  if (a->key != b->key)
+    return a->key < b->key ? -1 : 1;
+  return 0;
+}
+
+/* The index of the first figure ranked at or after @r. */
+static guint
+bisect_figures (const FsMetrics *m, const FigureRank *r)
+{
+  guint lo = 0, hi = m->figure_ranks->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (compare_ranks (&g_array_index (m->figure_ranks, FigureRank, mid), r) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* The node of @path, created with the next rank under @parent when new. */
+static FigureNode *
+figure_node (FsMetrics *m, char *path, FigureNode *parent, int level)
+{
+  FigureNode *node = g_hash_table_lookup (m->figure_index, path);
+
+  if (node != NULL)
+    {
+      g_free (path);
+      return node;
+    }
+  node = g_new0 (FigureNode, 1);
+  if (parent != NULL)
+    node->rank = parent->rank;
+  if (level == 0)
+    node->rank.group = g_hash_table_size (m->figure_index);   /* any unique, rising number */
+  else if (level == 1)
+    node->rank.subject = parent->n_children++;
+  else
+    node->rank.key = parent->n_children++;
+  g_hash_table_insert (m->figure_index, path, node);
+  return node;
+}
+
+/* The figure of (@group, @subject, @key), added in its place when new. */
+static FsFigure *
+figure_slot (FsMetrics *m, const char *group, const char *subject, const char *key)
+{
+  FigureNode *g, *s, *k;
+  guint before, at;
+
+  g_return_val_if_fail (group != NULL && subject != NULL && key != NULL, NULL);
+  g_return_val_if_fail (strchr (group, '\x1f') == NULL && strchr (subject, '\x1f') == NULL, NULL);
+
+  before = g_hash_table_size (m->figure_index);
+  g = figure_node (m, g_strdup (group), NULL, 0);
+  s = figure_node (m, g_strconcat (group, "\x1f", subject, NULL), g, 1);
+  k = figure_node (m, g_strconcat (group, "\x1f", subject, "\x1f", key, NULL), s, 2);
+  at = bisect_figures (m, &k->rank);
+  if (g_hash_table_size (m->figure_index) == before)
+    return &g_array_index (m->figures, FsFigure, at);
+
+  {
+    FsFigure f = { 0 };
+
+    f.group = keep_string (m, group);
+    f.subject = keep_string (m, subject);
+    f.key = keep_string (m, key);
+    g_array_insert_val (m->figures, at, f);
+    g_array_insert_val (m->figure_ranks, at, k->rank);
+  }
+  return &g_array_index (m->figures, FsFigure, at);
+}
+
+void
+fs_metrics_set_figure_int (FsMetrics *m, const char *group, const char *subject,
+                           const char *key, int64_t value)
+{
+  FsFigure *f = figure_slot (m, group, subject, key);
+
+  if (f == NULL)
+    return;
+  f->is_double = FALSE;
+  f->i = value;
+  f->d = 0;
+}
+
+void
+fs_metrics_set_figure_double (FsMetrics *m, const char *group, const char *subject,
+                              const char *key, double value)
+{
+  FsFigure *f = figure_slot (m, group, subject, key);
+
+  if (f == NULL)
+    return;
+  f->is_double = TRUE;
+  f->i = 0;
+  f->d = value;
+}
+
+const GArray *
+fs_metrics_figures (const FsMetrics *m)
+{
+  return m->figures;
+}
+
+const FsFigure *
+fs_metrics_find_figure (const FsMetrics *m, const char *group, const char *subject,
+                        const char *key)
+{
+  g_autofree char *path = NULL;
+  const FigureNode *k;
+
+  g_return_val_if_fail (group != NULL && subject != NULL && key != NULL, NULL);
+  path = g_strconcat (group, "\x1f", subject, "\x1f", key, NULL);
+  k = g_hash_table_lookup (m->figure_index, path);
+
+  if (k == NULL)
+    return NULL;
+  return &g_array_index (m->figures, FsFigure, bisect_figures (m, &k->rank));
 }

@@ -102,6 +102,125 @@ add_u64 (JsonBuilder *b, const char *key, uint64_t v)
     }
 }
 
+static void
+add_duration_seconds (JsonBuilder *b, const char *key, FsTime t)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_double_value (b, fs_time_to_seconds (t));
+}
+
+/* "services": what the clients of each service saw. Left out when the run had no clients, so a
+ * scenario without a workload keeps its summary.json as it was. */
+static void
+add_services (JsonBuilder *b, const FsClientStats *cs)
+{
+  guint i, n = fs_client_stats_n_services (cs);
+  int c;
+
+  if (n == 0)
+    return;
+  json_builder_set_member_name (b, "services");
+  json_builder_begin_object (b);
+  for (i = 0; i < n; i++)
+    {
+      const FsServiceStats *s = fs_client_stats_service (cs, i);
+      guint j;
+
+      json_builder_set_member_name (b, s->name);
+      json_builder_begin_object (b);
+      add_int (b, "clients", s->clients);
+      add_int (b, "affected", s->affected);
+      add_int (b, "down_at_end", s->down_at_end);
+      add_u64 (b, "requests", s->requests);
+      add_u64 (b, "failed_requests", s->failed);
+      json_builder_set_member_name (b, "failed_by_cause");
+      json_builder_begin_object (b);
+      for (c = FS_FAIL_NONE + 1; c < FS_FAIL_N; c++)
+        add_u64 (b, fs_fail_cause_name ((FsFailCause) c), s->failed_by_cause[c]);
+      json_builder_end_object (b);
+      add_duration_seconds (b, "client_seconds_lost", s->client_time_lost);
+
+      json_builder_set_member_name (b, "downtime");
+      if (s->affected == 0)
+        json_builder_add_null_value (b);
+      else
+        {
+          json_builder_begin_object (b);
+          add_duration_seconds (b, "mean_s", s->mean);
+          add_duration_seconds (b, "p50_s", s->p50);
+          add_duration_seconds (b, "p95_s", s->p95);
+          add_duration_seconds (b, "p99_s", s->p99);
+          add_duration_seconds (b, "max_s", s->max);
+          json_builder_end_object (b);
+        }
+
+      json_builder_set_member_name (b, "window");
+      json_builder_begin_object (b);
+      add_time (b, "start", s->window_start);
+      add_time (b, "end", s->window_end);
+      json_builder_end_object (b);
+
+      json_builder_set_member_name (b, "recovery_curve");
+      json_builder_begin_object (b);
+      add_time (b, "interval", s->sample_interval);
+      json_builder_set_member_name (b, "served");
+      json_builder_begin_array (b);
+      for (j = 0; j < s->curve->len; j++)
+        json_builder_add_double_value (b, g_array_index (s->curve, double, j));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+}
+
+/* The object member @name of @parent, made (or made to replace a value) when there is none. */
+static JsonObject *
+child_object (JsonObject *parent, const char *name)
+{
+  JsonNode *node = json_object_get_member (parent, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    json_object_set_object_member (parent, name, json_object_new ());
+  return json_object_get_object_member (parent, name);
+}
+
+/* The figures, nested by the parts of their group, as top-level members of summary.json. A
+ * tree is built first because groups sharing a first part need not be set one after the
+ * other, and must still land in one object. */
+static void
+add_figures (JsonBuilder *b, const GArray *figures)
+{
+  g_autoptr (JsonObject) root = json_object_new ();
+  g_autoptr (GList) members = NULL;
+  GList *l;
+  guint i, p;
+
+  if (figures->len == 0)
+    return;
+  for (i = 0; i < figures->len; i++)
+    {
+      const FsFigure *f = &g_array_index (figures, FsFigure, i);
+      g_auto (GStrv) parts = g_strsplit (f->group, ".", -1);
+      JsonObject *o = root;
+
+      for (p = 0; parts[p] != NULL; p++)
+        o = child_object (o, parts[p]);
+      o = child_object (o, f->subject);
+      if (f->is_double)
+        json_object_set_double_member (o, f->key, f->d);
+      else
+        json_object_set_int_member (o, f->key, f->i);
+    }
+  members = json_object_get_members (root);   /* in the order they were added */
+  for (l = members; l != NULL; l = l->next)
+    {
+      json_builder_set_member_name (b, l->data);
+      json_builder_add_value (b, json_node_copy (json_object_get_member (root, l->data)));
+    }
+}
+
 char *
 fs_output_summary_json (FsSim *sim, const FsRunInfo *info)
 {
@@ -217,6 +336,9 @@ fs_output_summary_json (FsSim *sim, const FsRunInfo *info)
     }
   json_builder_end_object (b);
 
+  add_services (b, fs_metrics_clients (m));
+  add_figures (b, fs_metrics_figures (m));
+
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -297,11 +419,149 @@ notices_csv (FsSim *sim)
   return g_string_free (csv, FALSE);
 }
 
+/* One row per client. Written only when the run has services; a million clients make a file
+ * of some 80 MB, which is the price of being able to plot any of them. */
+static char *
+clients_csv (FsSim *sim)
+{
+  const FsClientStats *cs = fs_metrics_clients (fs_sim_metrics (sim));
+  GString *csv = g_string_new ("client,population,service,requests,failed,episodes,downtime_s,"
+                               "first_failure_s,last_recovery_s,down_at_end\n");
+  guint i;
+
+  for (i = 0; i < fs_client_stats_n_clients (cs); i++)
+    {
+      const FsClientRecord *c = fs_client_stats_client (cs, i);
+      guint service = fs_client_stats_population_service (cs, c->population);
+
+      g_string_append_printf (csv, "%u,", i);
+      fs_output_csv_field (csv, fs_client_stats_population_name (cs, c->population));
+      g_string_append_c (csv, ',');
+      fs_output_csv_field (csv, fs_client_stats_service (cs, service)->name);
+      g_string_append_printf (csv, ",%u,%u,%u,", c->requests, c->failed, c->episodes);
+      append_seconds (csv, c->downtime);
+      g_string_append_c (csv, ',');
+      append_seconds (csv, c->first_failure);
+      g_string_append_c (csv, ',');
+      append_seconds (csv, c->last_recovery);
+      g_string_append (csv, c->down_since >= 0 ? ",1\n" : ",0\n");
+    }
+  return g_string_free (csv, FALSE);
+}
+
+static char *
+recovery_csv (FsSim *sim)
+{
+  const FsClientStats *cs = fs_metrics_clients (fs_sim_metrics (sim));
+  GString *csv = g_string_new ("service,time_s,served\n");
+  guint i, j;
+
+  for (i = 0; i < fs_client_stats_n_services (cs); i++)
+    {
+      const FsServiceStats *s = fs_client_stats_service (cs, i);
+
+      for (j = 0; j < s->curve->len; j++)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          fs_output_csv_field (csv, s->name);
+          g_string_append_c (csv, ',');
+          append_seconds (csv, (FsTime) j * s->sample_interval);
+          g_string_append_c (csv, ',');
+          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.6f",
+                                                 g_array_index (s->curve, double, j)));
+          g_string_append_c (csv, '\n');
+        }
+    }
+  return g_string_free (csv, FALSE);
+}
+
 /* People read durations to the millisecond; the files keep every nanosecond. */
 static void
 format_for_people (FsTime t, char *buf, size_t size)
 {
   fs_time_format (t >= FS_SEC ? (t + FS_MSEC / 2) / FS_MSEC * FS_MSEC : t, buf, size);
+}
+
+/* @t for people, or "-" when there is none. */
+static void
+format_or_dash (FsTime t, char *buf, size_t size)
+{
+  if (t < 0)
+    g_strlcpy (buf, "-", size);
+  else
+    format_for_people (t, buf, size);
+}
+
+static void
+append_services_text (GString *out, const FsClientStats *cs, int width)
+{
+  guint i;
+
+  if (fs_client_stats_n_services (cs) == 0)
+    return;
+  g_string_append_printf (out, "\n  %-*s %7s %8s  %-14s %-14s %-14s %13s  %s\n", width,
+                          "services", "clients", "affected", "mean", "p95", "max", "client-s lost",
+                          "window");
+  for (i = 0; i < fs_client_stats_n_services (cs); i++)
+    {
+      const FsServiceStats *s = fs_client_stats_service (cs, i);
+      char mean[FS_TIME_BUFSZ], p95[FS_TIME_BUFSZ], max[FS_TIME_BUFSZ];
+      char start[FS_TIME_BUFSZ], end[FS_TIME_BUFSZ], lost[G_ASCII_DTOSTR_BUF_SIZE];
+
+      format_or_dash (s->mean, mean, sizeof mean);
+      format_or_dash (s->p95, p95, sizeof p95);
+      format_or_dash (s->max, max, sizeof max);
+      format_or_dash (s->window_start, start, sizeof start);
+      if (s->window_start >= 0 && s->window_end < 0)
+        g_strlcpy (end, "(still down)", sizeof end);
+      else
+        format_or_dash (s->window_end, end, sizeof end);
+      g_ascii_formatd (lost, sizeof lost, "%.1f", fs_time_to_seconds (s->client_time_lost));
+      g_string_append_printf (out, "  %-*s %7u %8u  %-14s %-14s %-14s %13s  ", width, s->name,
+                              s->clients, s->affected, mean, p95, max, lost);
+      if (s->window_start < 0)
+        g_string_append (out, "-\n");
+      else
+        g_string_append_printf (out, "%s .. %s\n", start, end);
+    }
+}
+
+/* One line per subject of a group: "  dns.servers ns1: queries 1234, peak_qps 12". */
+static void
+append_figures_text (GString *out, const GArray *figures)
+{
+  guint i;
+
+  for (i = 0; i < figures->len; i++)
+    {
+      const FsFigure *f = &g_array_index (figures, FsFigure, i);
+      const FsFigure *prev = i > 0 ? &g_array_index (figures, FsFigure, i - 1) : NULL;
+      /* Names are interned by the metrics, so equal names are equal pointers. */
+      gboolean same_line = prev != NULL && prev->group == f->group && prev->subject == f->subject;
+
+      if (i == 0)
+        g_string_append_c (out, '\n');
+      if (same_line)
+        g_string_append (out, ", ");
+      else
+        {
+          if (i > 0)
+            g_string_append_c (out, '\n');
+          g_string_append_printf (out, "  %s %s: ", f->group, f->subject);
+        }
+      if (f->is_double)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append_printf (out, "%s %s", f->key,
+                                  g_ascii_formatd (buf, sizeof buf, "%.4g", f->d));
+        }
+      else
+        g_string_append_printf (out, "%s %" G_GINT64_FORMAT, f->key, f->i);
+    }
+  if (figures->len > 0)
+    g_string_append_c (out, '\n');
 }
 
 char *
@@ -311,6 +571,7 @@ fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
   FsKernel *k = fs_sim_kernel (sim);
   FsMetrics *m = fs_sim_metrics (sim);
   const GPtrArray *outages = fs_metrics_outages (m);
+  const FsClientStats *cs = fs_metrics_clients (m);
   GString *out = g_string_new (NULL);
   g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   char horizon[FS_TIME_BUFSZ], end[FS_TIME_BUFSZ];
@@ -348,6 +609,8 @@ fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
   for (t = 0; t < fs_kernel_n_topics (k); t++)
     if (fs_metrics_measure (m, t) != NULL)
       width = MAX (width, (int) strlen (fs_kernel_topic_name (k, t)));
+  for (i = 0; i < fs_client_stats_n_services (cs); i++)
+    width = MAX (width, (int) strlen (fs_client_stats_service (cs, i)->name));
 
   if (labels->len == 0)
     g_string_append (out, "\n  no outages\n");
@@ -393,19 +656,27 @@ fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
       g_string_append_printf (out, "  %-*s %7" G_GUINT64_FORMAT "  %-14s %s\n", width,
                               fs_kernel_topic_name (k, t), ms->count, mean, max);
     }
+
+  append_services_text (out, cs, width);
+  append_figures_text (out, fs_metrics_figures (m));
   return g_string_free (out, FALSE);
 }
 
 gboolean
 fs_output_write_run (const char *dir, FsSim *sim, const FsRunInfo *info, GError **error)
 {
-  /* summary.json last: a directory that holds it holds a complete run. */
+  const FsClientStats *cs = fs_metrics_clients (fs_sim_metrics (sim));
+  gboolean has_clients = fs_client_stats_n_services (cs) > 0;
+  /* summary.json last: a directory that holds it holds a complete run. A NULL text is a file
+   * this run does not have. */
   struct {
     const char *name;
     char *text;
   } files[] = {
     { "outages.csv", outages_csv (sim) },
     { "notices.csv", notices_csv (sim) },
+    { "clients.csv", has_clients ? clients_csv (sim) : NULL },
+    { "recovery.csv", has_clients ? recovery_csv (sim) : NULL },
     { "summary.json", fs_output_summary_json (sim, info) },
   };
   gboolean ok = TRUE;
@@ -420,8 +691,11 @@ fs_output_write_run (const char *dir, FsSim *sim, const FsRunInfo *info, GError 
     }
   for (i = 0; ok && i < G_N_ELEMENTS (files); i++)
     {
-      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
+      g_autofree char *path = NULL;
 
+      if (files[i].text == NULL)
+        continue;
+      path = g_build_filename (dir, files[i].name, NULL);
       ok = fs_output_write_file (path, files[i].text, -1, error);
     }
   for (i = 0; i < G_N_ELEMENTS (files); i++)
