@@ -40,6 +40,7 @@ typedef struct {
   guint hops;            /* links crossed */
   int last_router;       /* where the packet ended */
   int host;              /* DELIVERED: the host's index; -1 otherwise */
+  int link;              /* DEAD_HOP: the dead (or impaired) link the route pointed over; else -1 */
 } FsReach;
 
 FsNet *fs_net_from_model (FsModel *model);   /* the "net" model of a sim */
@@ -51,6 +52,7 @@ FsReach fs_net_reach (const FsNet *net, guint router, const FsIp *ip);
 int fs_net_router_index (const FsNet *net, const char *name);
 int fs_net_subnet_index (const FsNet *net, const char *name);
 int fs_net_host_index (const FsNet *net, const char *name);
+int fs_net_host_by_ip (const FsNet *net, const FsIp *ip);   /* the host owning @ip, or -1 */
 gboolean fs_net_router_is_up (const FsNet *net, guint router);
 
 /* The router a subnet is now originated at, or -1 when no router originates it. */
@@ -127,5 +129,17 @@ int fs_net_spec_subnet_site (const FsScenario *sc, int subnet);
  * valid index) has its address in. */
 int fs_net_spec_host (const FsScenario *sc, const FsNode *name_node, GError **error);
 int fs_net_spec_host_subnet (const FsScenario *sc, int host);
+
+/* A host's address, and whether it runs at the start (a valid index); how many hosts. */
+const FsIp *fs_net_spec_host_ip (const FsScenario *sc, int host);
+const char *fs_net_spec_host_name (const FsScenario *sc, int host);
+gboolean fs_net_spec_host_running (const FsScenario *sc, int host);
+guint fs_net_spec_n_hosts (const FsScenario *sc);
+
+/* Resolves a router as fs_net_spec_subnet() does; the first router declared in @site (-1 when
+ * it has none); the site of a router (a valid index). */
+int fs_net_spec_router (const FsScenario *sc, const FsNode *name_node, GError **error);
+int fs_net_spec_site_router (const FsScenario *sc, int site);
+int fs_net_spec_router_site (const FsScenario *sc, int router);
 
 G_END_DECLS

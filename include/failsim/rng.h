@@ -27,6 +27,12 @@ extern const gsl_rng_type *fs_rng_xoshiro256;
  * from state seed'. For example fs_rng_derive_seed (42, 0, "dns") = 0x64f95c800743b6b2. */
 uint64_t fs_rng_derive_seed (uint64_t seed, uint64_t replication, const char *name);
 
+/* A counter-based draw: a uniform double in [0, 1) that depends only on (@key, @a, @b), by
+ * SplitMix64's finaliser applied to @key, then mixed with @a and @b. For draws that must not
+ * depend on the order events happen in (client i's k-th arrival gets the same draw in every
+ * variant of a scenario: common random numbers), without a generator per client. */
+double fs_rng_counter_uniform (uint64_t key, uint64_t a, uint64_t b);
+
 /* A new generator of type fs_rng_xoshiro256 for that stream. Free with gsl_rng_free(). */
 gsl_rng *fs_rng_new_stream (uint64_t seed, uint64_t replication, const char *name);
 

@@ -124,3 +124,12 @@ fs_rng_new_stream (uint64_t seed, uint64_t replication, const char *name)
   gsl_rng_set (r, fs_rng_derive_seed (seed, replication, name));
   return r;
 }
+
+double
+fs_rng_counter_uniform (uint64_t key, uint64_t a, uint64_t b)
+{
+  uint64_t h = splitmix64 (key ^ splitmix64 (a ^ splitmix64 (b)));
+
+  /* The top 53 bits, as gsl_rng_uniform_pos would use them; 0 is possible, 1 is not. */
+  return (double) (h >> 11) * 0x1.0p-53;
+}

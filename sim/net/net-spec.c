@@ -634,3 +634,65 @@ fs_net_spec_host_subnet (const FsScenario *sc, int host)
   g_return_val_if_fail (spec != NULL && host >= 0 && (guint) host < spec->hosts->len, -1);
   return g_array_index (spec->hosts, HostSpec, host).subnet;
 }
+
+const FsIp *
+fs_net_spec_host_ip (const FsScenario *sc, int host)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && host >= 0 && (guint) host < spec->hosts->len, NULL);
+  return &g_array_index (spec->hosts, HostSpec, host).ip;
+}
+
+gboolean
+fs_net_spec_host_running (const FsScenario *sc, int host)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && host >= 0 && (guint) host < spec->hosts->len, FALSE);
+  return g_array_index (spec->hosts, HostSpec, host).state == HOST_RUNNING;
+}
+
+guint
+fs_net_spec_n_hosts (const FsScenario *sc)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  return spec != NULL ? spec->hosts->len : 0;
+}
+
+const char *
+fs_net_spec_host_name (const FsScenario *sc, int host)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && host >= 0 && (guint) host < spec->hosts->len, NULL);
+  return g_array_index (spec->hosts, HostSpec, host).name;
+}
+
+int
+fs_net_spec_router (const FsScenario *sc, const FsNode *name_node, GError **error)
+{
+  return fs__net_resolve_router (sc, name_node, error);
+}
+
+int
+fs_net_spec_site_router (const FsScenario *sc, int site)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+  guint r;
+
+  for (r = 0; spec != NULL && r < spec->routers->len; r++)
+    if (g_array_index (spec->routers, RouterSpec, r).site == site)
+      return (int) r;
+  return -1;
+}
+
+int
+fs_net_spec_router_site (const FsScenario *sc, int router)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && router >= 0 && (guint) router < spec->routers->len, -1);
+  return g_array_index (spec->routers, RouterSpec, router).site;
+}

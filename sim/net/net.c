@@ -622,7 +622,7 @@ host_alive_at (const FsNet *n, int host, guint router)
 FsReach
 fs_net_reach (const FsNet *n, guint router, const FsIp *ip)
 {
-  FsReach out = { FS_REACH_SOURCE_DOWN, 0, 0, (int) router, -1 };
+  FsReach out = { FS_REACH_SOURCE_DOWN, 0, 0, (int) router, -1, -1 };
   guint cur = router;
 
   g_return_val_if_fail (router < n->nr, out);
@@ -658,6 +658,7 @@ fs_net_reach (const FsNet *n, guint router, const FsIp *ip)
       if (!link_physically_alive (n, value))
         {
           out.status = FS_REACH_DEAD_HOP;
+          out.link = (int) value;
           return out;
         }
       next = (guint) neighbour (n, value, cur);
@@ -1206,6 +1207,12 @@ fs_net_host_site (const FsNet *n, guint host)
 {
   g_return_val_if_fail (host < n->nh, -1);
   return n->host_site[host];
+}
+
+int
+fs_net_host_by_ip (const FsNet *n, const FsIp *ip)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (n->host_by_ip, ip)) - 1;
 }
 
 gboolean
