@@ -9,3 +9,5 @@ void fs__timeline_register (void);
 void fs__site_register (void);
 void fs__net_register (void);
 void fs__l2_register (void);
+void fs__dns_register (void);
+void fs__workload_register (void);
