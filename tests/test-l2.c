@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "failsim/clients.h"
 #include "failsim/l2.h"
+#include "failsim/metrics.h"
 #include "failsim/net.h"
 #include "failsim/output.h"
 #include "failsim/scenario.h"
@@ -450,4 +452,40 @@ Test (l2, runs_with_vlans_are_deterministic)
         }
       cr_assert_str_eq (a, b);
     }
+}
+
+/* How many client requests each storm made fail. Clients at third ask every 10s from 0 for
+ * app-3 (192.168.1.12, in app-vlan at the recovery site) through the resolver on db-1 (db-vlan,
+ * primary). The app-vlan storm floods both sites from 10m until its isolation at 15m: the
+ * requests at 600s, 610s, ..., 890s find app-3 unusable (30); the storm's end at 900s runs
+ * before the request at 900s (both default priority, the end scheduled first). The db-vlan
+ * storm at 30m lasts 2s: only the request at 1800s fails, its resolver unreachable (1). */
+Test (l2, storm_blames_failed_requests)
+{
+  Run r = start_with (STORM,
+                      "zones: [{name: contoso.com, servers: [db-2], records: [{name: app, "
+                      "value: 192.168.1.12}]}]\n"
+                      "resolvers: [{name: r1, host: db-1, ttl_violation: no}]\n"
+                      "services: [{name: app, dns_name: app.contoso.com, hosts: [app-3]}]\n"
+                      "clients: [{name: c, site: third, service: app, resolver: r1, arrivals: periodic, "
+                      "interval: 10s, phase: 0s, cache: none, retry: false}]\n");
+  FsMetrics *m = fs_sim_metrics (r.sim);
+  const FsFigure *app, *db, *hs;
+  const FsServiceStats *s;
+
+  run_all (&r);
+  app = fs_metrics_find_figure (m, "l2.storms", "app-vlan@primary", "requests_failed");
+  db = fs_metrics_find_figure (m, "l2.storms", "db-vlan@primary", "requests_failed");
+  hs = fs_metrics_find_figure (m, "l2.storms", "app-vlan@primary", "host_seconds");
+  cr_assert_not_null (app);
+  cr_assert_not_null (db);
+  cr_assert_not_null (hs);
+  cr_expect_eq (app->i, 30);
+  cr_expect_eq (db->i, 1);
+  cr_expect_eq (hs->d, 900.0);   /* 3 hosts for 300s */
+  s = fs_client_stats_service (fs_metrics_clients (m), 0);
+  cr_expect_eq (s->failed, 31);
+  cr_expect_eq (s->failed_by_cause[FS_FAIL_NO_HOST], 30);
+  cr_expect_eq (s->failed_by_cause[FS_FAIL_RESOLVER_UNREACHABLE], 1);
+  finish (&r);
 }

@@ -11,7 +11,7 @@
  * Owns the scenario key vlans: and the actions host.move, vlan.storm and vlan.isolate. Reports
  * arp.down/up (subject: a host whose gateway ARP entry is stale), l2.trombone_ns, storm.down/up
  * (subject: the storm's number), spread.host/site/link/vlan.down/up (what a storm reached) and
- * storm.duration_ns. */
+ * storm.duration_ns; at a storm's end (or the run's), its figures "l2.storms". */
 #pragma once
 
 #include <glib.h>
@@ -37,5 +37,12 @@ int fs_l2_arp_site (const FsL2 *l2, guint host);
 
 /* When the gateway's ARP entry for @host ages out, ns; -1 when there is none. */
 FsTime fs_l2_arp_expires (const FsL2 *l2, guint host);
+
+/* A client request failed with @reach on its way to @host (the host owning the address it
+ * went to, or -1). If a broadcast storm caused it (the route pointed over an interconnect the
+ * storm saturates, or @host is in a storming VLAN at a flooded site), counts it against that
+ * storm and returns TRUE. Each storm's figures (summary.json "l2": {"storms": ...}) give its
+ * vlans, sites, links, hosts, duration_s, host_seconds and requests_failed. */
+gboolean fs_l2_blame (FsL2 *l2, const FsReach *reach, int host);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "failsim/metrics.h"
 #include "failsim/net.h"
 #include "failsim/sim.h"
 #include "failsim/site.h"
@@ -410,6 +411,9 @@ struct FsL2 {
   FsTime *dist;              /* [ns] scratch for path searches */
 
   Storm *storms;             /* [nv] the storm flooding each VLAN, if active */
+  GArray *blamed;            /* uint64_t, by storm number: client requests it made fail */
+  GPtrArray *storm_labels;   /* by storm number: its figures' subject */
+  FsMetrics *metrics;
   uint32_t n_storms;
   guint *site_refs;          /* [ns] storms flooding each site */
   guint *link_refs;          /* [nl] storms saturating each link */
@@ -630,6 +634,16 @@ storm_start (FsL2 *m, guint v, int origin, int by_host)
   g_array_set_size (st->hosts, 0);
   g_free (st->name);
   st->name = g_strdup_printf ("%s@%s", vs->name, fs_sites_spec_name (m->sc, origin));
+  {
+    uint64_t zero = 0;
+    guint same = 0;
+
+    for (i = 0; i < m->storm_labels->len; i++)
+      same += g_str_has_prefix (g_ptr_array_index (m->storm_labels, i), st->name);
+    g_array_append_val (m->blamed, zero);
+    g_ptr_array_add (m->storm_labels, same ? g_strdup_printf ("%s#%u", st->name, same + 1)
+                                           : g_strdup (st->name));
+  }
 
   /* Broadcasts go everywhere the VLAN's live interconnects lead. */
   st->site_in[origin] = 1;
@@ -694,6 +708,51 @@ storm_start (FsL2 *m, guint v, int origin, int by_host)
   fs_net_remeasure (m->net);
 }
 
+/* The storm's fault spread as figures, one key per quantity (summary.json "l2": {"storms": ...}).
+ * Called when it ends, or at the end of the run while it still floods. */
+static void
+report_storm (FsL2 *m, guint v, FsTime lasted)
+{
+  const Storm *st = &m->storms[v];
+  const char *label = g_ptr_array_index (m->storm_labels, st->number);
+  guint i, n_sites = 0;
+
+  for (i = 0; i < m->ns; i++)
+    n_sites += st->site_in[i];
+  fs_metrics_set_figure_int (m->metrics, "l2.storms", label, "vlans", 1);
+  fs_metrics_set_figure_int (m->metrics, "l2.storms", label, "sites", n_sites);
+  fs_metrics_set_figure_int (m->metrics, "l2.storms", label, "links", st->links->len);
+  fs_metrics_set_figure_int (m->metrics, "l2.storms", label, "hosts", st->hosts->len);
+  fs_metrics_set_figure_double (m->metrics, "l2.storms", label, "duration_s", (double) lasted / 1e9);
+  fs_metrics_set_figure_double (m->metrics, "l2.storms", label, "host_seconds",
+                                (double) st->hosts->len * (double) lasted / 1e9);
+  fs_metrics_set_figure_int (m->metrics, "l2.storms", label, "requests_failed",
+                             (int64_t) g_array_index (m->blamed, uint64_t, st->number));
+}
+
+gboolean
+fs_l2_blame (FsL2 *m, const FsReach *reach, int host)
+{
+  guint v, i;
+
+  if (reach->status == FS_REACH_DEAD_HOP && reach->link >= 0 && (guint) reach->link < m->nl
+      && m->link_refs[reach->link] > 0)
+    for (v = 0; v < m->nv; v++)
+      for (i = 0; m->storms[v].active && i < m->storms[v].links->len; i++)
+        if (g_array_index (m->storms[v].links, int, i) == reach->link)
+          goto blame;
+  if (reach->status == FS_REACH_NO_HOST && host >= 0 && (guint) host < m->nh && m->host_vlan[host] >= 0
+      && storming_at (m, m->host_vlan[host], fs_net_host_site (m->net, (guint) host)))
+    {
+      v = (guint) m->host_vlan[host];
+      goto blame;
+    }
+  return FALSE;
+blame:
+  g_array_index (m->blamed, uint64_t, m->storms[v].number)++;
+  return TRUE;
+}
+
 static void
 storm_end (FsL2 *m, guint v, EndCause cause)
 {
@@ -736,6 +795,7 @@ storm_end (FsL2 *m, guint v, EndCause cause)
   detail = g_strdup_printf ("%s %s after it began", causes[cause], t);
   notify (m, m->t_storm_up, st->number, st->name, 0, detail);
   notify (m, m->t_storm_duration, st->number, st->name, lasted, detail);
+  report_storm (m, v, lasted);
   update_all (m);
   fs_net_remeasure (m->net);
 }
@@ -782,11 +842,24 @@ l2_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
 }
 
 static void
+l2_finish (FsModel *model, FsKernel *k)
+{
+  FsL2 *m = (FsL2 *) model;
+  guint v;
+
+  for (v = 0; v < m->nv; v++)
+    if (m->storms[v].active)
+      report_storm (m, v, fs_kernel_now (k) - m->storms[v].start);
+}
+
+static void
 l2_free (FsModel *model)
 {
   FsL2 *m = (FsL2 *) model;
   guint v;
 
+  g_array_unref (m->blamed);
+  g_ptr_array_unref (m->storm_labels);
   for (v = 0; v < m->nv; v++)
     {
       g_free (m->storms[v].site_in);
@@ -813,7 +886,7 @@ l2_free (FsModel *model)
 static const FsModelOps l2_ops = {
   .name = "l2",
   .handle = l2_handle,
-  .finish = NULL,
+  .finish = l2_finish,
   .free = l2_free,
 };
 
@@ -904,6 +977,9 @@ vlans_build (FsSim *sim, GError **error)
       m->storms[v].hosts = g_array_new (FALSE, FALSE, sizeof (guint));
     }
   m->boot_rng = fs_kernel_stream (k, "l2.boot");
+  m->blamed = g_array_new (FALSE, TRUE, sizeof (uint64_t));
+  m->storm_labels = g_ptr_array_new_with_free_func (g_free);
+  m->metrics = fs_sim_metrics (sim);
 
   m->t_arp_down = fs_kernel_topic (k, "arp.down");
   m->t_arp_up = fs_kernel_topic (k, "arp.up");
