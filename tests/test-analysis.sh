@@ -23,4 +23,21 @@ grep -q 'site primary .* 1 .*3000.000 s\*' <<<"$table"
 # A directory without a run is an input error, not a traceback.
 if python3 analysis/outages.py "$tmp" 2>"$tmp/err"; then exit 1; fi
 grep -q "summary.json: error: cannot read" "$tmp/err"
+
+# downtime.py: the two change-IP runs side by side; the 30 s TTL must show shorter mean downtime
+# and more authoritative queries (tests/test-workload.c checks the same from the library).
+"$failsim" run scenarios/change-ip-failover.yaml --out "$tmp/ttl300" --quiet
+"$failsim" run scenarios/change-ip-failover-ttl30.yaml --out "$tmp/ttl30" --quiet
+python3 analysis/downtime.py --csv "$tmp/ttl300" "$tmp/ttl30" > "$tmp/downtime.csv"
+python3 - "$tmp/downtime.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert [r["service"] for r in rows] == ["app", "app"], rows
+long, short = rows
+assert float(short["mean_s"]) < float(long["mean_s"]), rows
+assert int(short["authoritative_queries"]) > 5 * int(long["authoritative_queries"]), rows
+assert int(long["clients"]) == 1100, rows
+PY
+cdf=$(python3 analysis/downtime.py --cdf "$tmp/ttl30")
+grep -q '100.0%  <=' <<<"$cdf"
 echo "ok"
