@@ -291,6 +291,26 @@ Test (dns, dynamic_registration)
   stop (&r);
 }
 
+/* A site that comes back boots its VMs again, and they register anew: app-a, whose site a fails
+ * at 10s and returns at 100s, takes the record back from app-b (started at 20s) at 105s. */
+Test (dns, returning_site_registers_again)
+{
+  Run r = start ("dns: {registration_delay: 5s}\n"
+                 ZONE_B ("      - {name: app, ttl: 0, registered_by: [app-a, app-b]}\n") RESOLVER ("")
+                 "timeline:\n  - {at: 10s, action: site.fail, site: a}\n"
+                 "  - {at: 20s, action: host.start, host: app-b}\n"
+                 "  - {at: 100s, action: site.repair, site: a}\n");
+  FsDnsAnswer a;
+
+  a = ask (&r, 25 * S, "app.contoso.com");
+  cr_expect_str_eq (address (&r, &a), "10.2.0.20");
+  a = ask (&r, 105 * S - 1, "app.contoso.com");
+  cr_expect_str_eq (address (&r, &a), "10.2.0.20");
+  a = ask (&r, 105 * S, "app.contoso.com");
+  cr_expect_str_eq (address (&r, &a), "10.1.0.10");
+  stop (&r);
+}
+
 /* Serve-stale (RFC 8767). ns2's site b is fine but ns2 is the only server and it stops at 100s.
  * The 60s record expired at 60s (fetched at 0). At 200s: no server, a stale answer with TTL 30s;
  * the recheck window (30s) answers stale without asking; past max_stale (1h after expiry):

@@ -12,6 +12,7 @@
 #include "failsim/metrics.h"
 #include "failsim/net.h"
 #include "failsim/sim.h"
+#include "failsim/site.h"
 
 enum {
   EV_TRANSFER,   /* a: slot */
@@ -462,6 +463,19 @@ host_listener (guint host, gboolean running, void *data)
                                                EV_REGISTER, host, 0);
 }
 
+/* A site that comes back boots its VMs again, and each registers its address anew. */
+static void
+site_listener (guint site, gboolean up, void *data)
+{
+  FsDns *d = data;
+  guint h;
+
+  for (h = 0; up && h < d->nh; h++)
+    if (d->registers[h] != NULL && fs_net_host_site (d->net, h) == (int) site
+        && fs_net_host_is_running (d->net, h))
+      host_listener (h, TRUE, d);
+}
+
 /* Dynamic update (RFC 2136) of every record @host registers, with its own address. */
 static void
 register_host (FsDns *d, guint host)
@@ -472,7 +486,13 @@ register_host (FsDns *d, guint host)
   guint i;
 
   if (!fs_net_host_is_alive (d->net, host))
-    return;
+    {
+      /* Started while its site is down: it registers once it can run. */
+      if (fs_net_host_is_running (d->net, host))
+        d->register_ev[host] = fs_kernel_schedule (d->k, &d->base, d->spec->settings.registration_retry,
+                                                   EV_REGISTER, host, 0);
+      return;
+    }
   {
     gpointer found = g_hash_table_lookup (d->spec->address_index, fs_net_host_ip (d->net, host));
     addr = GPOINTER_TO_INT (found) - 1;
@@ -796,6 +816,7 @@ fs__dns_build (FsSim *sim, GError **error)
   d->t_transfer = fs_kernel_topic (k, "dns.transfer");
   fs_sim_add_model (sim, "dns", &d->base);
   fs_net_listen_hosts (d->net, host_listener, d);
+  fs_sites_listen (fs_sites_from_model (fs_sim_model (sim, "sites")), site_listener, d);
   return TRUE;
 }
 
