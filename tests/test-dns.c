@@ -335,6 +335,42 @@ Test (dns, serve_stale)
   stop (&r);
 }
 
+/* The recheck window holds back a fetch only while a stale answer may be given: the record
+ * (60s, fetched at 0) may be served stale until 160s (max_stale 100s); ns2 is down from 100s to
+ * 150s. At 140s: stale, and a recheck window until 170s. At 160s the entry is past its stale
+ * life: the resolver asks again, and ns2, back since 150s, answers. */
+Test (dns, recheck_window_ends_with_the_stale_life)
+{
+  Run r = start (ZONE_B ("      - {name: app, value: 10.1.0.10, ttl: 60s}\n")
+                 RESOLVER (", serve_stale: true, max_stale: 100s, stale_refresh: 30s")
+                 "timeline:\n  - {at: 100s, action: host.stop, host: ns2}\n"
+                 "  - {at: 150s, action: host.start, host: ns2}\n");
+  FsDnsAnswer a;
+
+  a = ask (&r, 0, "app.contoso.com");
+  a = ask (&r, 140 * S, "app.contoso.com");
+  cr_expect (a.stale);
+  a = ask (&r, 155 * S, "app.contoso.com");
+  cr_expect (a.stale);   /* within the recheck window: not asked, though ns2 is back */
+  a = ask (&r, 160 * S, "app.contoso.com");
+  cr_expect_eq (a.status, FS_DNS_ADDRESS);
+  cr_expect (!a.stale);
+  cr_expect (!a.from_cache);
+  stop (&r);
+}
+
+/* A dns.update creating a record the zone did not declare gives it the zone's ttl (5m here). */
+Test (dns, new_record_takes_the_zone_ttl)
+{
+  Run r = start ("zones:\n  - {name: contoso.com, servers: [ns2], ttl: 5m}\n" RESOLVER ("")
+                 "timeline:\n  - {at: 10s, action: dns.update, name: new.contoso.com, value: 10.2.0.20}\n");
+  FsDnsAnswer a = ask (&r, 10 * S, "new.contoso.com");
+
+  cr_expect_str_eq (address (&r, &a), "10.2.0.20");
+  cr_expect_eq (a.ttl, 300 * S);
+  stop (&r);
+}
+
 /* Without serve-stale the same expired record gives SERVFAIL. */
 Test (dns, no_serve_stale)
 {
@@ -361,6 +397,7 @@ Test (dns, prefetch)
   cr_expect_eq (queries (&r, "ns2"), 1);
   a = ask (&r, 95 * S, "app.contoso.com");   /* 5s left: prefetch */
   cr_expect (a.from_cache);
+  cr_expect_eq (a.ttl, 5 * S);               /* answered from the old entry */
   cr_expect_eq (queries (&r, "ns2"), 2);
   a = ask (&r, 150 * S, "app.contoso.com");  /* refreshed at 95s: fresh until 195s */
   cr_expect (a.from_cache);

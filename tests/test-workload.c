@@ -223,6 +223,23 @@ Test (workload, arrivals_do_not_depend_on_the_rest)
   stop (&q);
 }
 
+/* Nor on the draws other purposes take: turning jitter and client TTL violation on leaves
+ * every client's requests before the failure as they were. */
+Test (workload, arrivals_do_not_depend_on_jitter_or_violation)
+{
+  Run p = run ("count: 50, interval: 20s, cache: none", failover, 99 * S);
+  Run q = run ("count: 50, interval: 20s, cache: os, retry_jitter: 0.5, ttl_violation_share: 50%", failover,
+               99 * S);
+  guint i, differ = 0;
+
+  for (i = 0; i < 50; i++)
+    differ += fs_client_stats_client (p.cs, i)->requests != fs_client_stats_client (q.cs, i)->requests;
+  cr_expect_eq (differ, 0);
+  cr_expect_gt (fs_client_stats_client (p.cs, 0)->requests, 0);
+  stop (&p);
+  stop (&q);
+}
+
 /* --- closed form -------------------------------------------------------------------------------- */
 
 /* A record changes at u while its old address dies. A resolver holds the old record for a

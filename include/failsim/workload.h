@@ -9,8 +9,9 @@
  * collector (clients.h), which measures per-client downtime.
  *
  * Owns the scenario keys workload:, services:, clients:. Per-client state is one 24-byte
- * record in a flat array; per-client random draws are counter-based (rng.h), so a client's
- * arrivals do not depend on anything else in the run. */
+ * record in a flat array; per-client random draws are counter-based (rng.h), keyed by the
+ * population, the client's place in it and the draw's purpose, so a client's arrivals do not
+ * depend on anything else in the run. */
 #pragma once
 
 #include <glib.h>

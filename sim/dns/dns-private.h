@@ -21,7 +21,7 @@ typedef struct {
   char *name;                /* the record's name as written */
   int type;                  /* FsDnsType */
   char *value_text;
-  FsTime ttl;                /* -1: the zone's */
+  FsTime ttl;                /* when given; else the zone's */
   const FsNode *registered_by_node;
   const FsNode *node;
 } RecordSpec;

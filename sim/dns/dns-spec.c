@@ -55,12 +55,13 @@ static const FsField zone_fields[] = {
     NULL, "SOA refresh: how often a server checks its source for changes (RFC 1912: 20 minutes "
     "to 12 hours).", "15m" },
   { "retry", FS_FIELD_DURATION, offsetof (ZoneSpec, retry), FALSE, "10m", FS_SEC, 30 * FS_DAY, 0, 0,
-    NULL, "SOA retry: after a failed copy, when it tries again.", "2m" },
+    NULL, "SOA retry: after a failed copy, when it tries again (an assumption).", "2m" },
   { "expire", FS_FIELD_DURATION, offsetof (ZoneSpec, expire), FALSE, "14d", FS_SEC, 365 * FS_DAY, 0, 0,
     NULL, "SOA expire: a secondary that could not refresh for this long stops answering "
     "(RFC 1912: 2 to 4 weeks).", "7d" },
   { "ttl", FS_FIELD_DURATION, offsetof (ZoneSpec, ttl), FALSE, "1h", 0, TTL_MAX, 0, 0, NULL,
-    "The TTL of records that give none.", "5m" },
+    "The TTL of records that give none, whole seconds (an assumption: the common $TTL of an "
+    "hour).", "5m" },
   { "negative_ttl", FS_FIELD_DURATION, offsetof (ZoneSpec, negative_ttl), FALSE, "1h", 0, TTL_MAX, 0, 0,
     NULL, "How long a negative answer may be cached: min (SOA MINIMUM, SOA TTL) of RFC 2308, which "
     "finds 1 to 3 hours work well.", "5m" },
@@ -82,8 +83,8 @@ static const FsField record_fields[] = {
     "The address, or the CNAME's target. Absent: the record does not exist until a host in "
     "registered_by registers it (it exists from the start if one runs at the start).",
     "192.168.1.10" },
-  { "ttl", FS_FIELD_NODE, offsetof (RecordSpec, ttl), FALSE, NULL, 0, 0, 0, 0, NULL,
-    "Its TTL; default: the zone's ttl.", "30s" },
+  { "ttl", FS_FIELD_DURATION, offsetof (RecordSpec, ttl), FALSE, NULL, 0, TTL_MAX, 0, 0, NULL,
+    "Its TTL, whole seconds; default: the zone's ttl.", "30s" },
   { "registered_by", FS_FIELD_NODE, offsetof (RecordSpec, registered_by_node), FALSE, NULL, 0, 0, 0, 0,
     NULL, "Hosts that register their own address in it when they start (dynamic DNS), after the "
     "registration_delay.", "[app-1, app-1-replica]" },
@@ -441,9 +442,8 @@ load_record (FsScenario *sc, DnsSpec *s, const ZoneSpec *z, int zone, const FsNo
   rr->ttl = z->ttl;
   if (fs_node_get (node, "ttl") != NULL)
     {
-      if (!fs_schema_get_duration (fs_node_get (node, "ttl"), "ttl", &rr->ttl, error))
-        goto out;
-      if (rr->ttl < 0 || rr->ttl > TTL_MAX || rr->ttl % FS_SEC != 0)
+      rr->ttl = r.ttl;
+      if (rr->ttl % FS_SEC != 0)
         {
           fs_node_error (error, fs_node_get (node, "ttl"), FS_SCENARIO_ERROR_RANGE,
                          "'ttl' must be whole seconds from 0 to 2147483647s (RFC 2181)");
@@ -511,6 +511,10 @@ finish_zone (FsScenario *sc, DnsSpec *s, ZoneSpec *z, GError **error)
     return FALSE;
   g_free (z->name);
   z->name = g_steal_pointer (&origin);
+  if (z->ttl % FS_SEC != 0 || z->negative_ttl % FS_SEC != 0)
+    return fs_node_error (error, fs_node_get (z->node, z->ttl % FS_SEC ? "ttl" : "negative_ttl"),
+                          FS_SCENARIO_ERROR_RANGE, "'%s' must be whole seconds (RFC 2181)",
+                          z->ttl % FS_SEC ? "ttl" : "negative_ttl");
   for (i = 0; i < s->zones->len; i++)
     if (strcmp (g_array_index (s->zones, ZoneSpec, i).name, z->name) == 0)
       return fs_node_error (error, fs_node_get (z->node, "name"), FS_SCENARIO_ERROR_DUPLICATE,

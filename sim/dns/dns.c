@@ -64,7 +64,11 @@ struct FsDns {
   guint *zone_slot;          /* [nz + 1]: the slots of zone z are zone_slot[z] .. zone_slot[z+1]-1 */
   int *slot_host;            /* [slot] */
   int *slot_zone;            /* [slot] */
-  Rec *data;                 /* [slot * nrr + rrset] */
+  Rec *data;                 /* a server's copy of its zone: data[slot_base[slot] + rr_local[rrset]] */
+  size_t *slot_base;         /* [slot] */
+  uint32_t *rr_local;        /* [rrset] its index among its zone's record sets */
+  guint *zone_nrr;           /* [zone] how many record sets lie in it */
+  uint32_t **zone_rrs;       /* [zone] its record sets */
   FsTime *last_ok;           /* [slot] the last successful copy (or the start) */
   FsHandle *transfer_ev, *refresh_ev;   /* [slot] */
   uint64_t stamp;
@@ -74,7 +78,7 @@ struct FsDns {
   ServerLoad *load;          /* [host] */
   GArray **registers;        /* [host] of int rrset, or NULL */
   FsHandle *register_ev;     /* [host] */
-  gsl_rng *violation_rng, *update_rng, *registration_rng, *refresh_rng;
+  gsl_rng *violation_rng, *registration_rng, *refresh_rng;
 
   uint32_t t_update, t_update_failed, t_transfer;
 };
@@ -102,7 +106,7 @@ name_zone (const FsDns *d, guint name)
 static Rec *
 rec (const FsDns *d, guint slot, guint rr)
 {
-  return &d->data[(size_t) slot * d->nrr + rr];
+  return &d->data[d->slot_base[slot] + d->rr_local[rr]];
 }
 
 static Entry *
@@ -217,13 +221,21 @@ pull (FsDns *d, guint slot)
       if (!fs_net_host_is_alive (d->net, d->slot_host[i]) || !reaches (d, from, d->slot_host[i]))
         continue;
       reached = TRUE;
-      for (rr = 0; rr < d->nrr; rr++)
-        if (rec (d, i, rr)->stamp > rec (d, slot, rr)->stamp)
-          *rec (d, slot, rr) = *rec (d, i, rr), changed = TRUE;
+      for (rr = 0; rr < d->zone_nrr[z]; rr++)
+        {
+          Rec *mine = &d->data[d->slot_base[slot] + rr], *theirs = &d->data[d->slot_base[i] + rr];
+
+          if (theirs->stamp > mine->stamp)
+            *mine = *theirs, changed = TRUE;
+        }
     }
   if (!reached)
     return FALSE;
   d->last_ok[slot] = fs_kernel_now (d->k);
+  /* A copy that succeeded restarts the refresh timer, as a secondary does after a transfer. */
+  if (d->refresh_ev[slot] != FS_HANDLE_NONE)
+    fs_kernel_reschedule (d->k, d->refresh_ev[slot],
+                          fs_kernel_now (d->k) + zone_spec (d, d->slot_zone[slot])->refresh);
   if (changed)
     {
       int h = d->slot_host[slot];
@@ -335,6 +347,8 @@ fetch (FsDns *d, guint res, guint name, FsDnsType qtype)
       d->rstats[res].upstream++;
       for (depth = 0; depth <= MAX_CHAIN; depth++)
         {
+          /* @cur lies in zone @z: the first name by the zone lookup, the next ones checked
+           * below before they are followed. */
           const Rec *c = rec (d, i, cur * FS_DNS_N_TYPES + FS_DNS_CNAME);
           const Rec *a = rec (d, i, cur * FS_DNS_N_TYPES + qtype);
 
@@ -380,8 +394,8 @@ fs_dns_resolve (FsDns *d, guint res, guint name, FsDnsType qtype)
         {
           /* RFC 8767: within the failure-recheck window, answer stale without asking. */
           gboolean recheck = rs->serve_stale
-                             && ((c->present && c->value >= 0 && now < c->recheck)
-                                 || (a->present && now < a->recheck));
+                             && ((c->present && c->value >= 0 && now < c->recheck && now < c->stale_until)
+                                 || (a->present && now < a->recheck && now < a->stale_until));
 
           if (!recheck && fetch (d, res, cur, qtype))
             asked = TRUE;
@@ -414,12 +428,6 @@ fs_dns_resolve (FsDns *d, guint res, guint name, FsDnsType qtype)
           cur = (guint) c->value;
           continue;
         }
-      /* The answer itself: prefetch it if it is in the last tenth of its TTL (Unbound). */
-      if (rs->prefetch && !ans.stale && !asked && use->expires - now < use->ttl / 10)
-        {
-          st->prefetches++;
-          fetch (d, res, cur, qtype);
-        }
       ans.from_cache = !asked;
       ans.ttl = ttl == FS_TIME_MAX ? 0 : ttl;
       if (use->value >= 0)
@@ -431,6 +439,13 @@ fs_dns_resolve (FsDns *d, guint res, guint name, FsDnsType qtype)
         {
           ans.status = FS_DNS_NEGATIVE;
           st->negative++;
+        }
+      /* A hit in the last tenth of its TTL is answered from the cache and refreshed behind it
+       * (Unbound's prefetch): the refresh serves the next query, not this one. */
+      if (rs->prefetch && !ans.stale && !asked && use->expires - now < use->ttl / 10)
+        {
+          st->prefetches++;
+          fetch (d, res, cur, qtype);
         }
       if (ans.stale)
         st->stale++;
@@ -533,11 +548,22 @@ typedef struct {
   char *server_name;
   FsDist *duration;
   double failure;
-  const FsNode *ttl_node;
+  int line;                  /* of its timeline entry: names its own random stream */
   int name;
   int value;
   int server;                /* net host, or -1 */
 } UpdateArgs;
+
+/* Each update draws from its own stream, so adding or changing one leaves the others' draws
+ * alone (common random numbers across variants of a scenario). */
+static gsl_rng *
+update_stream (FsDns *d, const UpdateArgs *a)
+{
+  char name[48];
+
+  g_snprintf (name, sizeof name, "dns.update@%d", a->line);
+  return fs_kernel_stream (d->k, name);
+}
 
 static void
 run_update (FsDns *d, const UpdateArgs *a)
@@ -548,7 +574,7 @@ run_update (FsDns *d, const UpdateArgs *a)
   int slot = -1;
   g_autofree char *detail = NULL;
 
-  if (a->failure > 0 && gsl_rng_uniform (d->update_rng) < a->failure)
+  if (a->failure > 0 && gsl_rng_uniform (update_stream (d, a)) < a->failure)
     detail = g_strdup_printf ("the DNS update script for %s failed", name);
   else if (a->server >= 0)
     {
@@ -661,6 +687,12 @@ dns_free (FsModel *model)
   g_free (d->slot_host);
   g_free (d->slot_zone);
   g_free (d->data);
+  g_free (d->slot_base);
+  g_free (d->rr_local);
+  for (h = 0; h < d->nz; h++)
+    g_free (d->zone_rrs[h]);
+  g_free (d->zone_rrs);
+  g_free (d->zone_nrr);
   g_free (d->last_ok);
   g_free (d->transfer_ev);
   g_free (d->refresh_ev);
@@ -721,14 +753,43 @@ fs__dns_build (FsSim *sim, GError **error)
         d->slot_host[d->zone_slot[z] + i] = zone_spec (d, z)->servers[i];
         d->slot_zone[d->zone_slot[z] + i] = (int) z;
       }
-  d->data = g_new (Rec, MAX ((size_t) d->n_slots * d->nrr, 1));
-  for (i = 0; i < d->n_slots; i++)
-    for (rr = 0; rr < d->nrr; rr++)
+  /* Each server holds only its own zone's record sets. */
+  d->rr_local = g_new0 (uint32_t, MAX (d->nrr, 1));
+  d->zone_nrr = g_new0 (guint, MAX (d->nz, 1));
+  d->zone_rrs = g_new0 (uint32_t *, MAX (d->nz, 1));
+  for (rr = 0; rr < d->nrr; rr++)
+    {
+      int zn = name_zone (d, rr / FS_DNS_N_TYPES);
+
+      if (zn >= 0)
+        d->rr_local[rr] = d->zone_nrr[zn]++;
+    }
+  for (z = 0; z < d->nz; z++)
+    d->zone_rrs[z] = g_new (uint32_t, MAX (d->zone_nrr[z], 1));
+  for (rr = 0; rr < d->nrr; rr++)
+    {
+      int zn = name_zone (d, rr / FS_DNS_N_TYPES);
+
+      if (zn >= 0)
+        d->zone_rrs[zn][d->rr_local[rr]] = rr;
+    }
+  d->slot_base = g_new (size_t, MAX (d->n_slots, 1));
+  {
+    size_t total = 0;
+
+    for (i = 0; i < d->n_slots; i++)
       {
-        const RrsetSpec *s = &g_array_index (spec->rrsets, RrsetSpec, rr);
-        /* Every copy starts with the zone's data; a record set that belongs to another zone is
-         * never read here. */
-        *rec (d, i, rr) = (Rec) { s->value, s->ttl, 0 };
+        d->slot_base[i] = total;
+        total += d->zone_nrr[d->slot_zone[i]];
+      }
+    d->data = g_new (Rec, MAX (total, 1));
+  }
+  for (i = 0; i < d->n_slots; i++)
+    for (rr = 0; rr < d->zone_nrr[d->slot_zone[i]]; rr++)
+      {
+        const RrsetSpec *s = &g_array_index (spec->rrsets, RrsetSpec, d->zone_rrs[d->slot_zone[i]][rr]);
+
+        d->data[d->slot_base[i] + rr] = (Rec) { s->value, s->ttl, 0 };
       }
   d->last_ok = g_new0 (FsTime, MAX (d->n_slots, 1));
   d->transfer_ev = g_new0 (FsHandle, MAX (d->n_slots, 1));
@@ -757,7 +818,6 @@ fs__dns_build (FsSim *sim, GError **error)
     }
 
   d->violation_rng = fs_kernel_stream (k, "dns.violation");
-  d->update_rng = fs_kernel_stream (k, "dns.update");
   d->registration_rng = fs_kernel_stream (k, "dns.registration");
   d->refresh_rng = fs_kernel_stream (k, "dns.refresh");
   for (r = 0; r < d->nres; r++)
@@ -784,13 +844,16 @@ fs__dns_build (FsSim *sim, GError **error)
           const ResolverSpec *rs = resolver_spec (d, r);
           Entry *e = entry (d, r, rr);
           FsTime life, ttl, extra = 0;
+          /* Both drawn for every (resolver, record set), used or not: changing one resolver's
+           * settings must not move the others' phases. */
           double u = gsl_rng_uniform (warm);
+          FsTime drawn = fs_dist_sample (spec->settings.violation_extra, warm);
 
           if (!rs->warm || s->value < 0 || name_zone (d, rr / FS_DNS_N_TYPES) < 0)
             continue;
           ttl = CLAMP (s->ttl, rs->min_ttl, rs->max_ttl);
           if (d->rstats[r].violator)
-            extra = fs_dist_sample (spec->settings.violation_extra, warm);
+            extra = drawn;
           life = ttl + extra;
           e->present = 1;
           e->stored = -(FsTime) (u * (double) life);
@@ -931,8 +994,9 @@ static const FsField update_fields[] = {
     "The record's type.", "AAAA" },
   { "value", FS_FIELD_STRING, offsetof (UpdateArgs, value_text), FALSE, NULL, 0, 0, 0, 0, NULL,
     "The new address (or CNAME target); required unless delete.", "172.16.1.10" },
-  { "ttl", FS_FIELD_NODE, offsetof (UpdateArgs, ttl_node), FALSE, NULL, 0, 0, 0, 0, NULL,
-    "A new TTL; default: keep the record's.", "30s" },
+  { "ttl", FS_FIELD_DURATION, offsetof (UpdateArgs, ttl), FALSE, NULL, 0, (int64_t) G_MAXINT32 * FS_SEC,
+    0, 0, NULL, "A new TTL, whole seconds; default: keep the record's (the zone's ttl for a record "
+    "the zone did not have).", "30s" },
   { "delete", FS_FIELD_BOOL, offsetof (UpdateArgs, delete), FALSE, "false", 0, 0, 0, 0, NULL,
     "Removes the record instead: queries get a negative answer.", "true" },
   { "server", FS_FIELD_NAME, offsetof (UpdateArgs, server_name), FALSE, NULL, 0, 0, 0, 0, NULL,
@@ -959,15 +1023,19 @@ check_update (FsScenario *sc, const FsNode *entry, void *args, GError **error)
   if ((a->name = fs_dns_spec_name (sc, fs_node_get (entry, "name"), error)) < 0)
     return FALSE;
   z = &g_array_index (s->zones, ZoneSpec, g_array_index (s->name_zone, int, a->name));
-  if (a->ttl_node != NULL)
+  if (fs_node_get (entry, "ttl") != NULL)
     {
-      if (!fs_schema_get_duration (a->ttl_node, "ttl", &a->ttl, error))
-        return FALSE;
-      if (a->ttl < 0 || a->ttl > (int64_t) G_MAXINT32 * FS_SEC || a->ttl % FS_SEC != 0)
-        return fs_node_error (error, a->ttl_node, FS_SCENARIO_ERROR_RANGE,
+      if (a->ttl % FS_SEC != 0)
+        return fs_node_error (error, fs_node_get (entry, "ttl"), FS_SCENARIO_ERROR_RANGE,
                               "'ttl' must be whole seconds from 0 to 2147483647s (RFC 2181)");
       a->has_ttl = TRUE;
     }
+  else if (!g_array_index (s->rrsets, RrsetSpec, (guint) a->name * FS_DNS_N_TYPES + (guint) a->type).declared)
+    {
+      a->ttl = z->ttl;   /* a record the zone did not have takes the zone's TTL */
+      a->has_ttl = TRUE;
+    }
+  a->line = entry->line;
   if (a->delete && vnode != NULL)
     return fs_node_error (error, vnode, FS_SCENARIO_ERROR_RULE, "a dns.update that deletes takes no value");
   if (!a->delete && vnode == NULL)
@@ -1027,7 +1095,7 @@ update_fire (FsSim *sim, const void *args)
   if (model == NULL)
     return;
   d = fs_dns_from_model (model);
-  delay = fs_dist_sample (a->duration, d->update_rng);
+  delay = fs_dist_sample (a->duration, update_stream (d, a));
   fs_kernel_schedule (d->k, &d->base, delay, EV_UPDATE, (uint64_t) (uintptr_t) a, 0);
 }
 

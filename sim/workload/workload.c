@@ -26,6 +26,12 @@
 
 enum { EV_REQUEST };
 
+/* What a counter-based draw is for: each purpose has its own sequence, so turning jitter or TTL
+ * violation on does not move a client's arrivals. */
+enum { DRAW_ARRIVAL, DRAW_PHASE, DRAW_VIOLATOR, DRAW_JITTER };
+
+#define MAX_POPULATIONS 65535   /* Client.pop is 16 bits */
+
 enum { ARRIVALS_POISSON, ARRIVALS_PERIODIC };
 enum { CACHE_NONE, CACHE_OS, CACHE_BROWSER, CACHE_JVM, CACHE_JVM_FOREVER, CACHE_FIXED };
 enum { CONN_PER_REQUEST, CONN_PERSISTENT };
@@ -81,7 +87,8 @@ typedef struct {
 
 static const FsField settings_fields[] = {
   { "sample", FS_FIELD_DURATION, offsetof (WorkloadSettings, sample), FALSE, "10s", FS_MSEC, FS_DAY, 0, 0,
-    NULL, "The grid of the recovery curves (the share of a service's clients served).", "1s" },
+    NULL, "The grid of the recovery curves (the share of a service's clients served); a choice of "
+    "resolution, not a model parameter.", "1s" },
   FS_FIELD_END
 };
 
@@ -123,7 +130,7 @@ static const FsField population_fields[] = {
     arrival_kinds, "Each client's requests: a Poisson process, or periodic with a random phase.",
     "periodic" },
   { "interval", FS_FIELD_DURATION, offsetof (PopulationSpec, interval), FALSE, "1m", FS_MSEC, 30 * FS_DAY,
-    0, 0, NULL, "The mean time between one client's requests.", "10s" },
+    0, 0, NULL, "The mean time between one client's requests (an assumption: one a minute).", "10s" },
   { "phase", FS_FIELD_NODE, offsetof (PopulationSpec, phase_node), FALSE, NULL, 0, 0, 0, 0, NULL,
     "Periodic arrivals: when every client's first request is, below interval; default: each "
     "client's own, drawn uniformly over one interval.", "0s" },
@@ -132,7 +139,7 @@ static const FsField population_fields[] = {
     "DNS client); browser keeps 60 s (Chromium through the OS); jvm 30 s, negative 10 s (OpenJDK); "
     "jvm-forever never lets go (a JVM with a security manager); fixed keeps cache_ttl.", "jvm" },
   { "cache_ttl", FS_FIELD_DURATION, offsetof (PopulationSpec, cache_ttl), FALSE, "30s", 0, 365 * FS_DAY,
-    0, 0, NULL, "How long a fixed cache keeps an answer.", "5m" },
+    0, 0, NULL, "How long a fixed cache keeps an answer (default: the JVM's 30 s).", "5m" },
   { "connection", FS_FIELD_ENUM, offsetof (PopulationSpec, connection), FALSE, "per-request", 0, 0, 0, 0,
     connection_kinds, "per-request resolves (through its cache) for every request; persistent keeps "
     "using the address of its open connection until a request on it fails.", "persistent" },
@@ -144,9 +151,9 @@ static const FsField population_fields[] = {
   { "retry_max", FS_FIELD_DURATION, offsetof (PopulationSpec, retry_max), FALSE, "1m", FS_MSEC, FS_DAY, 0,
     0, NULL, "The longest wait between retries (an assumption).", "5m" },
   { "retry_factor", FS_FIELD_DOUBLE, offsetof (PopulationSpec, retry_factor), FALSE, "2", 0, 0, 1.0, 100.0,
-    NULL, "Each wait is this times the one before.", "1.5" },
+    NULL, "Each wait is this times the one before (an assumption: doubling).", "1.5" },
   { "retry_jitter", FS_FIELD_DOUBLE, offsetof (PopulationSpec, retry_jitter), FALSE, "0", 0, 0, 0.0, 1.0,
-    NULL, "Each wait is shortened by up to this share, at random.", "0.5" },
+    NULL, "Each wait is shortened by up to this share, at random (an assumption: none).", "0.5" },
   { "ttl_violation_share", FS_FIELD_PROB, offsetof (PopulationSpec, violation_share), FALSE, "0", 0, 0, 0,
     0, NULL, "The share of clients whose cache keeps answers past their TTL.", "5%" },
   { "ttl_violation_extra", FS_FIELD_DIST, offsetof (PopulationSpec, violation_extra), FALSE,
@@ -353,6 +360,10 @@ clients_load (FsScenario *sc, const FsNode *value, GError **error)
       PopulationSpec p = { 0 };
       GError *local = NULL;
 
+      if (s->populations->len == MAX_POPULATIONS)
+        return fs_node_error (error, fs_node_item (value, i), FS_SCENARIO_ERROR_LIMIT,
+                              "more than %d client populations is more than failsim accepts",
+                              MAX_POPULATIONS);
       p.node = fs_node_item (value, i);
       if (!fs_schema_read (p.node, "client population", population_fields, &p, &local)
           || !finish_population (sc, s, &p, &total, &local))
@@ -373,7 +384,7 @@ typedef struct {
   FsTime cache_expires;      /* the cached answer is good while now < cache_expires */
   int32_t cache_addr;        /* address, -1 negative, NO_ENTRY */
   int32_t conn_addr;         /* the open connection's address, -1 none */
-  uint32_t draws;            /* counter of its counter-based draws */
+  uint32_t arrivals;         /* arrival draws made so far */
   uint16_t pop;
   uint8_t failures;          /* consecutive failed requests, capped */
   uint8_t violator;
@@ -406,10 +417,14 @@ struct FsWorkload {
   gsl_rng *violation_rng;
 };
 
+/* A uniform draw for @purpose, number @n of that purpose, of @client: keyed by the population's
+ * name and the client's place in it, so resizing one population leaves the others' draws. */
 static double
-draw (FsWorkload *w, Client *c, guint client)
+draw (FsWorkload *w, const Client *c, guint client, unsigned purpose, uint64_t n)
 {
-  return fs_rng_counter_uniform (w->pops[c->pop].key, client, c->draws++);
+  const Population *p = &w->pops[c->pop];
+
+  return fs_rng_counter_uniform (p->key, client - p->first, (uint64_t) purpose << 56 | n);
 }
 
 static FsTime
@@ -420,7 +435,8 @@ next_arrival (FsWorkload *w, Client *c, guint client)
   if (p->arrivals == ARRIVALS_PERIODIC)
     return p->interval;
   /* Inverse transform; 1 - u lies in (0, 1], so the log is finite. */
-  return (FsTime) llround (-log (1.0 - draw (w, c, client)) * (double) p->interval);
+  return (FsTime) llround (-log (1.0 - draw (w, c, client, DRAW_ARRIVAL, c->arrivals++))
+                          * (double) p->interval);
 }
 
 static FsTime
@@ -431,7 +447,9 @@ backoff (FsWorkload *w, Client *c, guint client)
 
   wait = MIN (wait, (double) p->retry_max);
   if (p->retry_jitter > 0)
-    wait *= 1.0 - p->retry_jitter * draw (w, c, client);
+    /* Within a run of failures the arrival counter stands still: (arrivals, failures) is new
+     * for every retry. */
+    wait *= 1.0 - p->retry_jitter * draw (w, c, client, DRAW_JITTER, (uint64_t) c->arrivals << 8 | c->failures);
   return MAX ((FsTime) llround (wait), 1);
 }
 
@@ -713,11 +731,12 @@ clients_build (FsSim *sim, GError **error)
           FsTime first;
 
           *c = (Client) { -1, NO_ENTRY, -1, 0, (uint16_t) p, 0, 0 };
-          c->violator = ps->violation_share > 0 && draw (w, c, i) < ps->violation_share;
+          c->violator = draw (w, c, i, DRAW_VIOLATOR, 0) < ps->violation_share;
           /* A periodic client's phase is uniform over one interval; a Poisson client's first
            * request is one exponential wait after 0, as if the process had always run. */
           if (ps->arrivals == ARRIVALS_PERIODIC)
-            first = ps->phase >= 0 ? ps->phase : (FsTime) (draw (w, c, i) * (double) ps->interval);
+            first = ps->phase >= 0 ? ps->phase
+                                   : (FsTime) (draw (w, c, i, DRAW_PHASE, 0) * (double) ps->interval);
           else
             first = next_arrival (w, c, i);
           fs_kernel_schedule (k, &w->base, first, EV_REQUEST, i, 0);
