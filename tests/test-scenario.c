@@ -192,6 +192,9 @@ Test (scenario, every_key_and_action_is_documented)
       for (f = s[i]->fields; f && f->key; f++)
         cr_expect (doc_mentions (doc, f->key), "docs/scenario-format.md lacks `%s` of %s", f->key,
                    s[i]->key);
+      for (f = s[i]->sub_fields; f && f->key; f++)
+        cr_expect (doc_mentions (doc, f->key), "docs/scenario-format.md lacks `%s` of %s.%s", f->key,
+                   s[i]->key, s[i]->sub_key);
     }
   a = fs_scenario_actions (&n);
   for (i = 0; i < n; i++)

@@ -34,6 +34,9 @@ typedef struct {
   /* Builds this section's models into @sim for one replication. May be NULL. */
   gboolean (*build) (FsSim *sim, GError **error);
   const FsField *fields; /* for docs, when the section is one mapping or a list of them; may be NULL */
+  gboolean is_mapping;   /* one mapping of settings (routing:), not a list of items */
+  const char *sub_key;   /* a key of each item that holds a list of its own (zones: records:) */
+  const FsField *sub_fields;   /* the keys of that list's items */
 } FsSection;
 
 /* Something that can happen on the timeline ("site.fail"), and the module that performs it. */

@@ -114,8 +114,13 @@ fs_cmd_keys (int argc, char **argv)
     printf ("  %-14s section (%s model); %s\n", sections[i]->key, sections[i]->model, sections[i]->help);
   for (i = 0; i < n; i++)
     {
-      printf ("\n%s: each item has\n", sections[i]->key);
+      printf ("\n%s: %s\n", sections[i]->key, sections[i]->is_mapping ? "a mapping of" : "each item has");
       print_fields (sections[i]->fields, "  ");
+      if (sections[i]->sub_fields != NULL)
+        {
+          printf ("\n%s: %s: each item has\n", sections[i]->key, sections[i]->sub_key);
+          print_fields (sections[i]->sub_fields, "  ");
+        }
     }
   actions = fs_scenario_actions (&n);
   printf ("\nTimeline actions (action: NAME, with these keys besides at/action/id/after/note)\n");

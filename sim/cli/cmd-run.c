@@ -37,7 +37,7 @@ fs_cmd_run (int argc, char **argv)
     { "rep", 0, 0, G_OPTION_ARG_STRING, &rep_text,
       "Replication index: run k of a series gets its own random numbers (default 0)", "K" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Write summary.json, outages.csv and notices.csv into DIR (created if needed)", "DIR" },
+      "Write summary.json, outages.csv, notices.csv and, with clients, clients.csv and recovery.csv into DIR (created if needed)", "DIR" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
     G_OPTION_ENTRY_NULL
   };

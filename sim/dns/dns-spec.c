@@ -674,11 +674,11 @@ fs_dns_spec_name (FsScenario *sc, const FsNode *node, GError **error)
 
 static const FsSection sections[] = {
   { "dns", "Settings shared by the DNS model: TTL violation and dynamic registration.", "dns", 40,
-    settings_load, NULL, NULL, settings_fields },
+    settings_load, NULL, NULL, settings_fields, TRUE, NULL, NULL },
   { "zones", "Authoritative DNS zones, the hosts that serve them, and their records.", "dns", 41,
-    zones_load, NULL, NULL, zone_fields },
+    zones_load, NULL, NULL, zone_fields, FALSE, "records", record_fields },
   { "resolvers", "Recursive resolvers with TTL caches, each on a host.", "dns", 42, resolvers_load,
-    NULL, fs__dns_build, resolver_fields },
+    NULL, fs__dns_build, resolver_fields, FALSE, NULL, NULL },
 };
 
 void

@@ -560,17 +560,17 @@ flows_load (FsScenario *sc, const FsNode *value, GError **error)
 
 static const FsSection sections[] = {
   { "routing", "Timers of the path-vector routing protocol every router runs.", "net", 20,
-    routing_load, NULL, NULL, routing_fields },
-  { "routers", "Routers, each standing in a site.", "net", 21, routers_load, NULL, NULL, router_fields },
+    routing_load, NULL, NULL, routing_fields, TRUE, NULL, NULL },
+  { "routers", "Routers, each standing in a site.", "net", 21, routers_load, NULL, NULL, router_fields, FALSE, NULL, NULL },
   { "links", "Links between routers: circuits, VPNs, interconnects.", "net", 22, links_load, NULL, NULL,
-    link_fields },
+    link_fields, FALSE, NULL, NULL },
   { "subnets", "Address ranges and the site each lives in.", "net", 23, subnets_load, NULL, NULL,
-    subnet_fields },
-  { "hosts", "Hosts and VMs with their addresses.", "net", 24, hosts_load, NULL, NULL, host_fields },
+    subnet_fields, FALSE, NULL, NULL },
+  { "hosts", "Hosts and VMs with their addresses.", "net", 24, hosts_load, NULL, NULL, host_fields, FALSE, NULL, NULL },
   { "static_routes", "Static routes, which beat routes learned from the protocol.", "net", 25,
-    statics_load, NULL, NULL, static_fields },
+    statics_load, NULL, NULL, static_fields, FALSE, NULL, NULL },
   { "flows", "Traffic whose reachability is measured: from a router to a host or an address.", "net", 26,
-    flows_load, NULL, fs__net_build, flow_fields },
+    flows_load, NULL, fs__net_build, flow_fields, FALSE, NULL, NULL },
 };
 
 void

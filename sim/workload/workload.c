@@ -749,11 +749,11 @@ clients_build (FsSim *sim, GError **error)
 
 static const FsSection sections[] = {
   { "workload", "Settings of the client workload's measurements.", "workload", 50, settings_load, NULL,
-    NULL, settings_fields },
+    NULL, settings_fields, TRUE, NULL, NULL },
   { "services", "Services: a DNS name clients resolve and the hosts that serve it.", "workload", 51,
-    services_load, NULL, NULL, service_fields },
+    services_load, NULL, NULL, service_fields, FALSE, NULL, NULL },
   { "clients", "Client populations: where they are, what they use, how they cache, connect and "
-    "retry.", "workload", 52, clients_load, NULL, clients_build, population_fields },
+    "retry.", "workload", 52, clients_load, NULL, clients_build, population_fields, FALSE, NULL, NULL },
 };
 
 void
