@@ -51,7 +51,27 @@ typedef struct {
   /* Performs the action at its time. @args is what check() left. Cannot fail: what can go
    * wrong at run time is part of the model and is reported as a notice. */
   void (*fire) (FsSim *sim, const void *args);
+  /* May be NULL. Whether the action can be performed now: NULL if so, else one sentence saying
+   * why not (static or owned by the model; valid until the next call). A recovery plan's step
+   * whose action refuses fails, and is handled as the plan says; the timeline reports the
+   * refusal as a "timeline.refused" notice and does not fire. (An ExpressRoute circuit cannot
+   * be disconnected while its region is down.) */
+  const char *(*refuse) (FsSim *sim, const void *args);
 } FsAction;
+
+/* An action with its arguments read and checked, for a model that performs actions itself (a
+ * recovery plan's steps). The mapping @node holds "action: NAME", the action's own keys, and
+ * the caller's @head_fields (read into the first @head_size bytes of the block). */
+typedef struct FsActionCall FsActionCall;
+
+FsActionCall *fs_action_call_load (FsScenario *sc, const FsNode *node, const char *what,
+                                   const FsField *head_fields, size_t head_size, GError **error);
+void fs_action_call_free (FsActionCall *call);
+const FsAction *fs_action_call_action (const FsActionCall *call);
+void *fs_action_call_head (const FsActionCall *call);
+const void *fs_action_call_args (const FsActionCall *call);
+/* Performs it now, as the timeline would. */
+void fs_action_call_fire (const FsActionCall *call, FsSim *sim);
 
 /* --- the registry (filled once, from the table in scenario.c, before the first load) ---- */
 

@@ -1102,7 +1102,7 @@ update_fire (FsSim *sim, const void *args)
 static const FsAction actions[] = {
   { "dns.update", "A recovery-plan script changes a DNS record at a server (seed 000's "
     "Set-DnsServerResourceRecord); the zone's other servers copy it after a NOTIFY or refresh.",
-    update_fields, sizeof (UpdateArgs), check_update, update_fire },
+    update_fields, sizeof (UpdateArgs), check_update, update_fire, NULL },
 };
 
 void

@@ -1184,12 +1184,12 @@ static const FsSection vlans_section = {
 static const FsAction actions[] = {
   { "host.move", "A VM stops at its site and starts at another site of its VLAN, keeping its "
     "address; the gateway's ARP entry is stale until a gratuitous ARP or its aging.", move_fields,
-    sizeof (MoveArgs), check_move, move_fire },
+    sizeof (MoveArgs), check_move, move_fire, NULL },
   { "vlan.storm", "A broadcast storm floods the VLAN wherever its live interconnects reach, until "
     "storm control or an operator stops it.", storm_fields, sizeof (StormArgs), check_storm,
-    storm_fire },
+    storm_fire, NULL },
   { "vlan.isolate", "An operator isolates the VLAN's storm now.", isolate_fields, sizeof (StormArgs),
-    check_isolate, isolate_fire },
+    check_isolate, isolate_fire, NULL },
 };
 
 void

@@ -1600,24 +1600,24 @@ static void route_remove_fire (FsSim *sim, const void *args) { set_static (sim, 
 
 static const FsAction actions[] = {
   { "link.fail", "The link goes down; each end notices after its detection time.", link_args_fields,
-    sizeof (NamedArgs), check_link_args, link_fail_fire },
+    sizeof (NamedArgs), check_link_args, link_fail_fire, NULL },
   { "link.repair", "The link comes back; the session re-forms and both ends exchange tables.",
-    link_args_fields, sizeof (NamedArgs), check_link_args, link_repair_fire },
+    link_args_fields, sizeof (NamedArgs), check_link_args, link_repair_fire, NULL },
   { "router.fail", "The router stops; its neighbours notice after their detection time.",
-    router_args_fields, sizeof (NamedArgs), check_router_args, router_fail_fire },
+    router_args_fields, sizeof (NamedArgs), check_router_args, router_fail_fire, NULL },
   { "router.repair", "The router comes back with empty tables and re-forms its sessions.",
-    router_args_fields, sizeof (NamedArgs), check_router_args, router_repair_fire },
+    router_args_fields, sizeof (NamedArgs), check_router_args, router_repair_fire, NULL },
   { "subnet.move", "The subnet and every host in it move to another site: the source withdraws "
     "it (if alive) and the target originates it.", move_fields, sizeof (MoveArgs), check_move,
-    subnet_move_fire },
+    subnet_move_fire, NULL },
   { "route.add", "A static route is set (or replaced) on a router.", route_add_fields,
-    sizeof (RouteArgs), check_route, route_add_fire },
+    sizeof (RouteArgs), check_route, route_add_fire, NULL },
   { "route.remove", "A static route is removed from a router.", route_remove_fields,
-    sizeof (RouteArgs), check_route, route_remove_fire },
+    sizeof (RouteArgs), check_route, route_remove_fire, NULL },
   { "host.start", "A stopped host (a replica VM) starts after its boot time, at its own address.",
-    host_start_fields, sizeof (HostArgs), check_host_args, host_start_fire },
+    host_start_fields, sizeof (HostArgs), check_host_args, host_start_fire, NULL },
   { "host.stop", "A host stops now; it no longer answers.", host_stop_fields, sizeof (HostArgs),
-    check_host_args, host_stop_fire },
+    check_host_args, host_stop_fire, NULL },
 };
 
 void

@@ -325,7 +325,7 @@ typedef struct {
   FsModel base;
   FsSim *sim;
   const Timeline *spec;
-  uint32_t topic_fire;
+  uint32_t topic_fire, topic_refused;
 } TimelineModel;
 
 static void
@@ -340,6 +340,18 @@ timeline_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
       FsNotice n = { .topic = self->topic_fire, .subject = (uint32_t) ev->a, .source = model,
                      .subject_name = e->action->name, .value = 0, .detail = h->note };
       fs_kernel_notify (k, &n);
+    }
+  if (e->action->refuse != NULL)
+    {
+      const char *why = e->action->refuse (self->sim, entry_args (e));
+
+      if (why != NULL)
+        {
+          FsNotice n = { .topic = self->topic_refused, .subject = (uint32_t) ev->a, .source = model,
+                         .subject_name = e->action->name, .value = 0, .detail = why };
+          fs_kernel_notify (k, &n);
+          return;
+        }
     }
   e->action->fire (self->sim, entry_args (e));
 }
@@ -374,6 +386,7 @@ timeline_build (FsSim *sim, GError **error)
   self->sim = sim;
   self->spec = spec;
   self->topic_fire = fs_kernel_topic (k, "timeline.fire");
+  self->topic_refused = fs_kernel_topic (k, "timeline.refused");
   fs_sim_add_model (sim, "timeline", &self->base);
 
   delay = g_new (FsTime, n);
