@@ -108,6 +108,16 @@ void fs_net_link_ends (const FsNet *net, guint link, int *a, int *b);
 FsTime fs_net_link_latency (const FsNet *net, guint link);
 gboolean fs_net_link_is_alive (const FsNet *net, guint link);
 
+/* A link's administrative state, as link.fail and link.repair set it (and circuit.disconnect
+ * and circuit.connect of the dr model): down, the link is dead whatever its ends; up, it lives
+ * when both its routers do. Reports link.down / link.up and opens a routing episode when the
+ * state changes; no effect otherwise. */
+void fs_net_set_link_admin (FsNet *net, guint link, gboolean up);
+gboolean fs_net_link_is_admin_up (const FsNet *net, guint link);
+const char *fs_net_link_name (const FsNet *net, guint link);
+/* The ExpressRoute circuit @link is a connection of (its circuit: key), or NULL. */
+const char *fs_net_link_circuit (const FsNet *net, guint link);
+
 /* Re-classifies black holes and loops now, after a layer-2 change that the forwarding tables
  * do not see (a host moved, a storm began or ended). */
 void fs_net_remeasure (FsNet *net);
@@ -141,5 +151,48 @@ guint fs_net_spec_n_hosts (const FsScenario *sc);
 int fs_net_spec_router (const FsScenario *sc, const FsNode *name_node, GError **error);
 int fs_net_spec_site_router (const FsScenario *sc, int site);
 int fs_net_spec_router_site (const FsScenario *sc, int router);
+const char *fs_net_spec_router_name (const FsScenario *sc, int router);
+
+/* --- load time, for a model that adds hosts or checks ranges (dr) -------------------------- */
+
+/* Adds a host named @name with address @ip, running at the start or stopped, at @site (a valid
+ * site index), as if declared under hosts:, and returns its index. Only after hosts: has loaded
+ * (sections of order above 24). Refuses, with an error located at @at (which also stands for
+ * the host in later messages, so it must outlive the scenario): a name already taken, an address
+ * already a host's, an address in no subnet. */
+int fs_net_spec_add_host (FsScenario *sc, const char *name, const FsIp *ip, int site,
+                          gboolean running, const FsNode *at, GError **error);
+
+/* The host named @name, or owning @ip; -1 when none. */
+int fs_net_spec_host_index (const FsScenario *sc, const char *name);
+int fs_net_spec_host_by_ip (const FsScenario *sc, const FsIp *ip);
+/* The site a host (a valid index) runs at at the start. */
+int fs_net_spec_host_site (const FsScenario *sc, int host);
+
+/* Subnets: how many, a subnet's name and range (valid indices; borrowed), and the subnet that
+ * holds @ip (subnets never overlap), or -1. fs_net_spec_subnet_site() gives its site. */
+guint fs_net_spec_n_subnets (const FsScenario *sc);
+const char *fs_net_spec_subnet_name (const FsScenario *sc, int subnet);
+const FsPrefix *fs_net_spec_subnet_prefix (const FsScenario *sc, int subnet);
+int fs_net_spec_subnet_of_ip (const FsScenario *sc, const FsIp *ip);
+
+/* Links (valid indices): how many; a link's name and node (to locate messages); the routers at
+ * its ends (fs_net_spec_link_sites() gives their sites); its ExpressRoute circuit or NULL;
+ * whether it is up at the start (state: up); its local networks (a site-to-site VPN's
+ * on-premises ranges; none for other links). */
+guint fs_net_spec_n_links (const FsScenario *sc);
+const char *fs_net_spec_link_name (const FsScenario *sc, int link);
+const FsNode *fs_net_spec_link_node (const FsScenario *sc, int link);
+void fs_net_spec_link_routers (const FsScenario *sc, int link, int *router_a, int *router_b);
+const char *fs_net_spec_link_circuit (const FsScenario *sc, int link);
+gboolean fs_net_spec_link_starts_up (const FsScenario *sc, int link);
+guint fs_net_spec_link_n_local_networks (const FsScenario *sc, int link);
+const FsPrefix *fs_net_spec_link_local_network (const FsScenario *sc, int link, guint i);
+
+/* Static routes (static_routes:): how many, and the @i-th's router, destination, next-hop
+ * router and node. */
+guint fs_net_spec_n_static_routes (const FsScenario *sc);
+void fs_net_spec_static_route (const FsScenario *sc, guint i, int *router, FsPrefix *prefix,
+                               int *via, const FsNode **node);
 
 G_END_DECLS

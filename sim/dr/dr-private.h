@@ -102,7 +102,9 @@ typedef struct {
   FsDist *boot;              /* from its start command to answering */
   const FsNode *nics_node;
   char *description;
-  int cloud;                 /* CloudSpec */
+  char *site_name;           /* an Azure VM (Azure to Azure, seed 004): its cloud-region site,
+                              * given instead of a cloud; NULL for a VM in a VMM cloud */
+  int cloud;                 /* CloudSpec, or -1 for an Azure VM (site_name given) */
   int site;                  /* where it runs: its cloud's server's site */
   int target_site;           /* where its replica runs: the protecting cloud's server's site, or
                               * the target network's site for Azure */
@@ -118,7 +120,7 @@ enum { ON_FAILURE_STOP, ON_FAILURE_CONTINUE, ON_FAILURE_RETRY };
  * subnet.move, link.repair, circuit.connect ...) or a manual action, with its own duration and
  * failure chance. */
 typedef struct {
-  FsActionCall *call;        /* the action and its checked arguments; NULL for "manual" */
+  FsActionCall *call;        /* the action and its checked arguments (manual's too) */
   char *note;
   FsDist *duration;
   double failure;
@@ -141,6 +143,21 @@ typedef struct {
   const FsNode *node;
 } PlanSpec;
 
+/* --- replication settings per site (key replication:, seed 004) --------------------------------- */
+
+enum { PROXY_NONE, PROXY_UNAUTHENTICATED, PROXY_AUTHENTICATED };
+enum { OUTBOUND_STORAGE, OUTBOUND_LOGIN, OUTBOUND_RECOVERY_SERVICE, OUTBOUND_SERVICE_BUS, OUTBOUND_N };
+
+typedef struct {
+  char *site_name;
+  int proxy;                 /* PROXY_*: how outbound connectivity is controlled there */
+  const FsNode *outbound_node;
+  gboolean udr;              /* user-defined routes keep replication traffic inside the cloud */
+  int site;
+  guint outbound;            /* bit (1 << OUTBOUND_*) per rule allowed; all four when not given */
+  const FsNode *node;
+} ReplicationSpec;
+
 typedef struct {
   GArray *servers;           /* VmmServerSpec */
   GArray *logical_networks;  /* LogicalNetworkSpec */
@@ -148,7 +165,10 @@ typedef struct {
   GArray *clouds;            /* CloudSpec */
   GArray *mappings;          /* MappingSpec */
   GArray *vms;               /* VmSpec */
-  GArray *plans;             /* PlanSpec */
+  GArray *plans;             /* PlanSpec; created empty, without a clear func, by fs__dr_spec():
+                              * the recovery_plans loader sets one (g_array_set_clear_func) */
+  GArray *replication;       /* ReplicationSpec */
+  GHashTable *name_index;    /* dr-spec.c's, at load time: GArray * -> (name -> index + 1) */
 } DrSpec;
 
 DrSpec *fs__dr_spec (FsScenario *sc);
@@ -167,6 +187,16 @@ gboolean fs__dr_target_available (const DrSpec *spec, int cloud, int target);
  * with the same name, else the first. */
 int fs__dr_target_subnet (const DrSpec *spec, int source, int source_subnet, int target);
 
+/* Whether the virtual networks in sites @site_a and @site_b share addresses (seed 004: "The
+ * ExpressRoute circuit won't be able to connect with two Azure virtual networks of the same IP
+ * ranges at the same time"). A site's ranges are the net subnets that live there at the start
+ * and those of the VM networks at that site (a subnet that fails over into it). When they do,
+ * *@subnet_a and *@subnet_b (may be NULL) are the first overlapping pair of net subnets. */
+gboolean fs__dr_vnet_ranges_overlap (const FsScenario *sc, int site_a, int site_b, int *subnet_a,
+                                     int *subnet_b);
+
 gboolean fs__dr_build (FsSim *sim, GError **error);
+/* Frees what a PlanSpec holds (not the struct): the clear function of DrSpec.plans. */
+void fs__dr_plan_clear (gpointer plan);
 void fs__dr_register_plan_section (void);
 void fs__dr_register_actions (void);

@@ -31,9 +31,16 @@ typedef struct {
   gboolean bfd;
   gboolean carrier;
   char *description;
+  char *circuit;             /* the ExpressRoute circuit it is a connection of, or NULL */
+  int state;                 /* LINK_UP or LINK_DOWN at the start (admin state) */
+  const FsNode *local_networks_node;
   int end[2];                /* router indices */
+  GArray *local_networks;    /* FsPrefix: the on-premises ranges a site-to-site VPN's virtual
+                              * network routes to it; NULL when none */
   const FsNode *node;
 } LinkSpec;
+
+enum { LINK_UP, LINK_DOWN };
 
 typedef struct {
   char *name;
@@ -91,6 +98,10 @@ typedef struct {
   /* Every prefix routing knows: the subnets' first (index = subnet index), then prefixes that
    * only static routes name. Routing state is kept per (router, prefix) in flat arrays. */
   GArray *prefixes;          /* FsPrefix */
+  /* Built once hosts: has loaded, then kept up to date by fs_net_spec_add_host(), so models
+   * that add hosts at load time (dr) check names and addresses in constant time. */
+  GHashTable *host_by_name;  /* char * (the HostSpec's) -> index + 1 */
+  GHashTable *host_by_ip;    /* FsIp * (a copy) -> index + 1 */
 } NetSpec;
 
 /* The spec, created on first use by whichever net section loads first. */

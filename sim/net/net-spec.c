@@ -4,7 +4,9 @@
  * that does not join two distinct declared routers; a subnet prefix with host bits set or
  * overlapping another subnet (overlapping ranges are refused, seed 002); a subnet in a site
  * with no router to originate it; a host address in no subnet, or used twice; a static
- * route whose next hop is not a neighbour. */
+ * route whose next hop is not a neighbour; an ExpressRoute circuit's connection (circuit:) that
+ * is not kind: expressroute, or a site-to-site VPN's local_networks on a link that is not
+ * kind: vpn, or either on a link that does not have exactly one end in a cloud-region site. */
 #include "net-private.h"
 
 #include <string.h>
@@ -12,6 +14,11 @@
 #include "failsim/site.h"
 
 static const char *const link_kinds[] = { "private", "vpn", "expressroute", "dci", "internet", NULL };
+enum { KIND_PRIVATE, KIND_VPN, KIND_EXPRESSROUTE };
+static const char *const link_states[] = { "up", "down", NULL };
+
+/* Guards the size of what is read from a shared file. */
+#define MAX_LOCAL_NETWORKS 1000
 
 static const FsField routing_fields[] = {
   { "mrai", FS_FIELD_DURATION, offsetof (RoutingSpec, mrai), FALSE, "30s", 0, FS_HOUR, 0, 0, NULL,
@@ -58,6 +65,18 @@ static const FsField link_fields[] = {
     "drops carrier); a VPN over the internet does not.", "true" },
   { "description", FS_FIELD_STRING, offsetof (LinkSpec, description), FALSE, NULL, 0, 0, 0, 0, NULL,
     "A sentence about the link; informational.", "\"site-to-site VPN\"" },
+  { "circuit", FS_FIELD_NAME, offsetof (LinkSpec, circuit), FALSE, NULL, 0, 0, 0, 0, NULL,
+    "The ExpressRoute circuit this link is a connection of (kind: expressroute, one end in a "
+    "cloud-region site); links with the same circuit are its connections to different virtual "
+    "networks.", "er-contoso" },
+  { "state", FS_FIELD_ENUM, offsetof (LinkSpec, state), FALSE, "up", 0, 0, 0, 0, link_states,
+    "Whether the link is up at the start; a link that starts down is as if link.fail had fired "
+    "before time 0 (routing starts converged without it) until a link.repair or circuit.connect.",
+    "down" },
+  { "local_networks", FS_FIELD_NODE, offsetof (LinkSpec, local_networks_node), FALSE, NULL, 0, 0, 0, 0,
+    NULL, "For a site-to-site VPN (kind: vpn) to a virtual network in a cloud-region site: the "
+    "on-premises ranges that virtual network routes over it (its local network); they may not "
+    "overlap the virtual network's own ranges.", "[10.0.0.0/16]" },
   FS_FIELD_END
 };
 
@@ -115,7 +134,15 @@ static const FsField flow_fields[] = {
 /* --- the spec -------------------------------------------------------------------------------- */
 
 static void router_clear (gpointer p) { fs_schema_clear (router_fields, p); }
-static void link_clear (gpointer p) { fs_schema_clear (link_fields, p); }
+static void
+link_clear (gpointer p)
+{
+  LinkSpec *l = p;
+
+  fs_schema_clear (link_fields, l);
+  g_clear_pointer (&l->local_networks, g_array_unref);
+}
+
 static void subnet_clear (gpointer p) { fs_schema_clear (subnet_fields, p); }
 static void host_clear (gpointer p) { fs_schema_clear (host_fields, p); }
 static void static_clear (gpointer p) { fs_schema_clear (static_fields, p); }
@@ -142,6 +169,8 @@ net_spec_free (gpointer p)
   g_array_unref (s->statics);
   g_array_unref (s->flows);
   g_array_unref (s->prefixes);
+  g_clear_pointer (&s->host_by_name, g_hash_table_destroy);
+  g_clear_pointer (&s->host_by_ip, g_hash_table_destroy);
   g_free (s);
 }
 
@@ -332,6 +361,78 @@ routers_load (FsScenario *sc, const FsNode *value, GError **error)
                     sizeof (RouterSpec), TRUE, finish_router, error);
 }
 
+/* How many ends of @l stand in a cloud-region site. */
+static int
+cloud_ends (FsScenario *sc, const NetSpec *spec, const LinkSpec *l)
+{
+  int e, n = 0;
+
+  for (e = 0; e < 2; e++)
+    if (fs_sites_spec_kind (sc, g_array_index (spec->routers, RouterSpec, l->end[e]).site)
+        == FS_SITE_CLOUD_REGION)
+      n++;
+  return n;
+}
+
+/* An ExpressRoute circuit's connection, or a site-to-site VPN with its local network, joins an
+ * on-premises network to one Azure virtual network (seeds 002 and 004): the rules that tie them
+ * to the virtual network's ranges are the dr model's, once every range is known. */
+static gboolean
+finish_azure_link (FsScenario *sc, NetSpec *spec, LinkSpec *l, const FsNode *node, GError **error)
+{
+  const FsNode *list = l->local_networks_node;
+  guint i;
+
+  if (l->circuit != NULL && l->kind != KIND_EXPRESSROUTE)
+    return fs_node_error (error, fs_node_get (node, "circuit"), FS_SCENARIO_ERROR_RULE,
+                          "'circuit' names an ExpressRoute circuit, so link '%s' must be kind: "
+                          "expressroute", l->name);
+  if (list != NULL && l->kind != KIND_VPN)
+    return fs_node_error (error, list, FS_SCENARIO_ERROR_RULE,
+                          "'local_networks' are the on-premises ranges of a site-to-site VPN, so "
+                          "link '%s' must be kind: vpn", l->name);
+  if (cloud_ends (sc, spec, l) != 1)
+    return fs_node_error (error, fs_node_get (node, l->circuit != NULL ? "circuit" : "local_networks"),
+                          FS_SCENARIO_ERROR_RULE,
+                          "link '%s' %s an on-premises network to an Azure virtual network, so "
+                          "exactly one of its ends must stand in a cloud-region site", l->name,
+                          l->circuit != NULL ? "is an ExpressRoute connection joining"
+                                             : "has local networks: it is a site-to-site VPN joining");
+  if (list == NULL)
+    return TRUE;
+  if (list->kind != FS_NODE_SEQ || fs_node_len (list) == 0)
+    return fs_node_error (error, list, FS_SCENARIO_ERROR_TYPE,
+                          "'local_networks' must list one or more prefixes, as in [10.0.0.0/16]");
+  if (fs_node_len (list) > MAX_LOCAL_NETWORKS)
+    return fs_node_error (error, list, FS_SCENARIO_ERROR_LIMIT, "%u local networks is more than "
+                          "failsim accepts (%d)", fs_node_len (list), MAX_LOCAL_NETWORKS);
+  l->local_networks = g_array_new (FALSE, FALSE, sizeof (FsPrefix));
+  for (i = 0; i < fs_node_len (list); i++)
+    {
+      const FsNode *item = fs_node_item (list, i);
+      GError *local = NULL;
+      FsPrefix p;
+
+      if (item->kind != FS_NODE_SCALAR)
+        fs_node_error (error, item, FS_SCENARIO_ERROR_TYPE, "a local network is a prefix, as in "
+                       "10.0.0.0/16, not %s", fs_node_kind_name (item->kind));
+      else if (!fs_prefix_parse (item->text, &p, &local))
+        {
+          fs_node_error (error, item, FS_SCENARIO_ERROR_RANGE, "'local_networks': %s", local->message);
+          g_error_free (local);
+        }
+      else
+        {
+          g_array_append_val (l->local_networks, p);
+          continue;
+        }
+      /* load_list clears only what the field table read. */
+      g_clear_pointer (&l->local_networks, g_array_unref);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 finish_link (FsScenario *sc, NetSpec *spec, void *item, const FsNode *node, GError **error)
 {
@@ -357,6 +458,8 @@ finish_link (FsScenario *sc, NetSpec *spec, void *item, const FsNode *node, GErr
                           fs_node_item (l->between, 0)->text, fs_node_item (l->between, 1)->text,
                           g_array_index (spec->links, LinkSpec,
                                          fs__net_link_between (spec, l->end[0], l->end[1])).name);
+  if (l->circuit != NULL || l->local_networks_node != NULL)
+    return finish_azure_link (sc, spec, l, node, error);
   return TRUE;
 }
 
@@ -480,11 +583,70 @@ finish_host (FsScenario *sc, NetSpec *spec, void *item, const FsNode *node, GErr
   return TRUE;
 }
 
+static void
+index_host (NetSpec *spec, guint h)
+{
+  HostSpec *hs = &g_array_index (spec->hosts, HostSpec, h);
+
+  g_hash_table_insert (spec->host_by_name, hs->name, GUINT_TO_POINTER (h + 1));
+  g_hash_table_insert (spec->host_by_ip, g_memdup2 (&hs->ip, sizeof hs->ip), GUINT_TO_POINTER (h + 1));
+}
+
 static gboolean
 hosts_load (FsScenario *sc, const FsNode *value, GError **error)
 {
-  return load_list (sc, value, "hosts", "host", host_fields, fs__net_spec (sc)->hosts,
-                    sizeof (HostSpec), TRUE, finish_host, error);
+  NetSpec *spec = fs__net_spec (sc);
+  gboolean ok = load_list (sc, value, "hosts", "host", host_fields, spec->hosts, sizeof (HostSpec),
+                           TRUE, finish_host, error);
+  guint h;
+
+  spec->host_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  spec->host_by_ip = g_hash_table_new_full (fs_ip_hash, fs_ip_equal, g_free, NULL);
+  for (h = 0; h < spec->hosts->len; h++)
+    index_host (spec, h);
+  return ok;
+}
+
+int
+fs_net_spec_add_host (FsScenario *sc, const char *name, const FsIp *ip, int site, gboolean running,
+                      const FsNode *at, GError **error)
+{
+  NetSpec *spec = fs__net_spec (sc);
+  HostSpec h = { 0 };
+  char text[FS_IP_BUFSZ];
+  int other;
+  guint i;
+
+  g_return_val_if_fail (name != NULL && ip != NULL && at != NULL, -1);
+  g_return_val_if_fail (spec->host_by_name != NULL, -1);   /* only after hosts: has loaded */
+  fs_ip_format (ip, text, sizeof text);
+  if ((other = fs_net_spec_host_index (sc, name)) >= 0)
+    return fs_node_error (error, at, FS_SCENARIO_ERROR_DUPLICATE,
+                          "a host named '%s' already exists (line %d); host names are unique", name,
+                          g_array_index (spec->hosts, HostSpec, other).node->line), -1;
+  if ((other = fs_net_spec_host_by_ip (sc, ip)) >= 0)
+    return fs_node_error (error, at, FS_SCENARIO_ERROR_DUPLICATE,
+                          "%s is already the address of host '%s' (line %d)", text,
+                          g_array_index (spec->hosts, HostSpec, other).name,
+                          g_array_index (spec->hosts, HostSpec, other).node->line), -1;
+  h.subnet = -1;
+  for (i = 0; i < spec->subnets->len; i++)
+    if (fs_prefix_contains (&g_array_index (spec->subnets, SubnetSpec, i).prefix, ip))
+      h.subnet = (int) i;
+  if (h.subnet < 0)
+    return fs_node_error (error, at, FS_SCENARIO_ERROR_RULE, "%s lies in no subnet of the scenario",
+                          text), -1;
+  g_return_val_if_fail (site >= 0 && (guint) site < fs_sites_spec_count (sc), -1);
+  h.name = g_strdup (name);
+  h.ip_text = g_strdup (text);
+  h.site_name = g_strdup (fs_sites_spec_name (sc, site));
+  h.state = running ? HOST_RUNNING : HOST_STOPPED;
+  h.ip = *ip;
+  h.site = site;
+  h.node = at;
+  g_array_append_val (spec->hosts, h);
+  index_host (spec, spec->hosts->len - 1);
+  return (int) spec->hosts->len - 1;
 }
 
 static gboolean
@@ -695,4 +857,194 @@ fs_net_spec_router_site (const FsScenario *sc, int router)
 
   g_return_val_if_fail (spec != NULL && router >= 0 && (guint) router < spec->routers->len, -1);
   return g_array_index (spec->routers, RouterSpec, router).site;
+}
+
+int
+fs_net_spec_host_index (const FsScenario *sc, const char *name)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+  guint h;
+
+  if (spec == NULL)
+    return -1;
+  if (spec->host_by_name != NULL)
+    return GPOINTER_TO_INT (g_hash_table_lookup (spec->host_by_name, name)) - 1;
+  for (h = 0; h < spec->hosts->len; h++)
+    if (strcmp (g_array_index (spec->hosts, HostSpec, h).name, name) == 0)
+      return (int) h;
+  return -1;
+}
+
+int
+fs_net_spec_host_by_ip (const FsScenario *sc, const FsIp *ip)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+  guint h;
+
+  if (spec == NULL)
+    return -1;
+  if (spec->host_by_ip != NULL)
+    return GPOINTER_TO_INT (g_hash_table_lookup (spec->host_by_ip, ip)) - 1;
+  for (h = 0; h < spec->hosts->len; h++)
+    if (fs_ip_equal (&g_array_index (spec->hosts, HostSpec, h).ip, ip))
+      return (int) h;
+  return -1;
+}
+
+int
+fs_net_spec_host_site (const FsScenario *sc, int host)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && host >= 0 && (guint) host < spec->hosts->len, -1);
+  return g_array_index (spec->hosts, HostSpec, host).site;
+}
+
+guint
+fs_net_spec_n_subnets (const FsScenario *sc)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  return spec != NULL ? spec->subnets->len : 0;
+}
+
+const char *
+fs_net_spec_subnet_name (const FsScenario *sc, int subnet)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && subnet >= 0 && (guint) subnet < spec->subnets->len, NULL);
+  return g_array_index (spec->subnets, SubnetSpec, subnet).name;
+}
+
+const FsPrefix *
+fs_net_spec_subnet_prefix (const FsScenario *sc, int subnet)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && subnet >= 0 && (guint) subnet < spec->subnets->len, NULL);
+  return &g_array_index (spec->subnets, SubnetSpec, subnet).prefix;
+}
+
+int
+fs_net_spec_subnet_of_ip (const FsScenario *sc, const FsIp *ip)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+  guint i;
+
+  /* Subnets never overlap, so at most one holds @ip. */
+  for (i = 0; spec != NULL && i < spec->subnets->len; i++)
+    if (fs_prefix_contains (&g_array_index (spec->subnets, SubnetSpec, i).prefix, ip))
+      return (int) i;
+  return -1;
+}
+
+static const LinkSpec *
+spec_link (const FsScenario *sc, int link)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && link >= 0 && (guint) link < spec->links->len, NULL);
+  return &g_array_index (spec->links, LinkSpec, link);
+}
+
+guint
+fs_net_spec_n_links (const FsScenario *sc)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  return spec != NULL ? spec->links->len : 0;
+}
+
+const char *
+fs_net_spec_link_name (const FsScenario *sc, int link)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  return l ? l->name : NULL;
+}
+
+const FsNode *
+fs_net_spec_link_node (const FsScenario *sc, int link)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  return l ? l->node : NULL;
+}
+
+void
+fs_net_spec_link_routers (const FsScenario *sc, int link, int *router_a, int *router_b)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  g_return_if_fail (l != NULL);
+  *router_a = l->end[0];
+  *router_b = l->end[1];
+}
+
+const char *
+fs_net_spec_link_circuit (const FsScenario *sc, int link)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  return l ? l->circuit : NULL;
+}
+
+gboolean
+fs_net_spec_link_starts_up (const FsScenario *sc, int link)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  return l != NULL && l->state == LINK_UP;
+}
+
+guint
+fs_net_spec_link_n_local_networks (const FsScenario *sc, int link)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  return l != NULL && l->local_networks != NULL ? l->local_networks->len : 0;
+}
+
+const FsPrefix *
+fs_net_spec_link_local_network (const FsScenario *sc, int link, guint i)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  g_return_val_if_fail (l != NULL && l->local_networks != NULL && i < l->local_networks->len, NULL);
+  return &g_array_index (l->local_networks, FsPrefix, i);
+}
+
+const char *
+fs_net_spec_router_name (const FsScenario *sc, int router)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  g_return_val_if_fail (spec != NULL && router >= 0 && (guint) router < spec->routers->len, NULL);
+  return g_array_index (spec->routers, RouterSpec, router).name;
+}
+
+guint
+fs_net_spec_n_static_routes (const FsScenario *sc)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  return spec != NULL ? spec->statics->len : 0;
+}
+
+void
+fs_net_spec_static_route (const FsScenario *sc, guint i, int *router, FsPrefix *prefix, int *via,
+                          const FsNode **node)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+  const StaticSpec *st;
+  const LinkSpec *l;
+
+  g_return_if_fail (spec != NULL && i < spec->statics->len);
+  st = &g_array_index (spec->statics, StaticSpec, i);
+  l = &g_array_index (spec->links, LinkSpec, st->link);
+  *router = st->router;
+  *prefix = g_array_index (spec->prefixes, FsPrefix, st->prefix);
+  *via = l->end[0] == st->router ? l->end[1] : l->end[0];
+  *node = st->node;
 }

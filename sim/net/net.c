@@ -1002,7 +1002,8 @@ fs__net_build (FsSim *sim, GError **error)
   n->router_admin = g_malloc (n->nr);
   memset (n->router_admin, 1, n->nr);
   n->link_admin = g_malloc (MAX (n->nl, 1));
-  memset (n->link_admin, 1, n->nl);
+  for (l = 0; l < n->nl; l++)
+    n->link_admin[l] = link_spec (n, l)->state == LINK_UP;
   n->link_alive = g_malloc0 (MAX (n->nl, 1));
   n->link_impaired = g_malloc0 (MAX (n->nl, 1));
   n->side_up = g_malloc0 (MAX (2 * n->nl, 1));
@@ -1354,25 +1355,54 @@ check_router_args (FsScenario *sc, const FsNode *entry, void *args, GError **err
   return (a->index = fs__net_resolve_router (sc, fs_node_get (entry, "router"), error)) >= 0;
 }
 
-static void
-set_link (FsSim *sim, const void *args, gboolean up)
+void
+fs_net_set_link_admin (FsNet *n, guint link, gboolean up)
 {
-  FsNet *n = net_of (sim);
-  const NamedArgs *a = args;
   g_autofree char *label = NULL;
 
-  if (n->link_admin[a->index] == up)
+  g_return_if_fail (link < n->nl);
+  if (n->link_admin[link] == up)
     return;
-  n->link_admin[a->index] = up;
-  notify (n, up ? n->t_link_up : n->t_link_down, a->index, link_spec (n, a->index)->name, up,
+  n->link_admin[link] = up;
+  notify (n, up ? n->t_link_up : n->t_link_down, link, link_spec (n, link)->name, up,
           up ? "link repaired" : "link failed");
-  label = g_strdup_printf ("link %s %s", link_spec (n, a->index)->name, up ? "repaired" : "failed");
+  label = g_strdup_printf ("link %s %s", link_spec (n, link)->name, up ? "repaired" : "failed");
   open_episode (n, label);
   refresh_links (n);
 }
 
-static void link_fail_fire (FsSim *sim, const void *args) { set_link (sim, args, FALSE); }
-static void link_repair_fire (FsSim *sim, const void *args) { set_link (sim, args, TRUE); }
+gboolean
+fs_net_link_is_admin_up (const FsNet *n, guint link)
+{
+  g_return_val_if_fail (link < n->nl, FALSE);
+  return n->link_admin[link];
+}
+
+const char *
+fs_net_link_name (const FsNet *n, guint link)
+{
+  g_return_val_if_fail (link < n->nl, NULL);
+  return link_spec (n, link)->name;
+}
+
+const char *
+fs_net_link_circuit (const FsNet *n, guint link)
+{
+  g_return_val_if_fail (link < n->nl, NULL);
+  return link_spec (n, link)->circuit;
+}
+
+static void
+link_fail_fire (FsSim *sim, const void *args)
+{
+  fs_net_set_link_admin (net_of (sim), ((const NamedArgs *) args)->index, FALSE);
+}
+
+static void
+link_repair_fire (FsSim *sim, const void *args)
+{
+  fs_net_set_link_admin (net_of (sim), ((const NamedArgs *) args)->index, TRUE);
+}
 
 static void
 set_router (FsSim *sim, const void *args, gboolean up)

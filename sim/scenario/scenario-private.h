@@ -9,5 +9,6 @@ void fs__timeline_register (void);
 void fs__site_register (void);
 void fs__net_register (void);
 void fs__l2_register (void);
+void fs__dr_register (void);
 void fs__dns_register (void);
 void fs__workload_register (void);

@@ -69,6 +69,7 @@ static const RegisterFunc modules[] = {
   fs__site_register,
   fs__net_register,
   fs__l2_register,
+  fs__dr_register,
   fs__dns_register,
   fs__workload_register,
 };
