@@ -136,4 +136,10 @@ int fs_dr_nic_replica_host (const FsDr *dr, guint vm, guint nic);
 /* The VM network mapped now to @network (either way; dr.map changes it), or -1. */
 int fs_dr_mapped (const FsDr *dr, guint network);
 
+/* Whether the replicas of @a and @b, both failed over, can reach each other by the seeds'
+ * rules (003, "Network mapping" overview): NICs on the same (mapped) network can; for VMs
+ * protected to Azure (a cloud with protected_to), NICs on unmapped networks reach only the VMs
+ * of their recovery plan. Routing between networks is the network model's (fs_net_reach). */
+gboolean fs_dr_can_reach (const FsDr *dr, guint a, guint b);
+
 G_END_DECLS

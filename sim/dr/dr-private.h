@@ -61,6 +61,8 @@ typedef struct {
   int server;
   GArray *logical_networks;  /* int: LogicalNetworkSpec indices associated with the cloud */
   int protected_by;          /* CloudSpec index, or -1 */
+  char *protected_to_name;   /* a cloud protected to Azure: the cloud-region site, or NULL */
+  int protected_to;          /* site index, or -1 */
   const FsNode *node;
 } CloudSpec;
 

@@ -120,6 +120,10 @@ static const FsField cloud_fields[] = {
   { "protected_by", FS_FIELD_NAME, offsetof (CloudSpec, protected_by_name), FALSE, NULL, 0, 0, 0, 0,
     NULL, "The cloud its VMs fail over to (on the same or another server). Absent: a cloud "
     "protected to Azure, or a protecting cloud.", "GoldCloud2" },
+  { "protected_to", FS_FIELD_NAME, offsetof (CloudSpec, protected_to_name), FALSE, NULL, 0, 0, 0, 0,
+    NULL, "A cloud protected to Azure: the cloud-region site its VMs fail over to. Their NICs on "
+    "networks mapped to Azure virtual networks there connect to them; NICs on unmapped networks "
+    "reach only the VMs of their recovery plan (seed 003).", "azure-east" },
   FS_FIELD_END
 };
 
@@ -732,6 +736,20 @@ finish_cloud (FsScenario *sc, void *item, gpointer data, GError **error)
   guint i;
 
   c->protected_by = -1;
+  c->protected_to = -1;
+  if (c->protected_to_name != NULL)
+    {
+      if (c->protected_by_name != NULL)
+        return fs_node_error (error, fs_node_get (c->node, "protected_to"), FS_SCENARIO_ERROR_RULE,
+                              "cloud '%s' is protected by cloud '%s' or to Azure, not both", c->name,
+                              c->protected_by_name);
+      if ((c->protected_to = fs_sites_spec_resolve (sc, fs_node_get (c->node, "protected_to"), error)) < 0)
+        return FALSE;
+      if (fs_sites_spec_kind (sc, c->protected_to) != FS_SITE_CLOUD_REGION)
+        return fs_node_error (error, fs_node_get (c->node, "protected_to"), FS_SCENARIO_ERROR_RULE,
+                              "cloud '%s' is protected to Azure, so '%s' must be a cloud-region site",
+                              c->name, c->protected_to_name);
+    }
   c->server = resolve_in (spec, fs_node_get (c->node, "server"), "VMM server", spec->servers,
                           sizeof (VmmServerSpec), error);
   if (c->server < 0)
@@ -1003,7 +1021,8 @@ static gboolean
 resolve_targets (FsScenario *sc, const DrSpec *spec, VmSpec *vm)
 {
   int protecting = vm->cloud >= 0 ? CLOUD (spec, vm->cloud)->protected_by : -1;
-  int azure_site = -1;
+  int to_azure = vm->cloud >= 0 ? CLOUD (spec, vm->cloud)->protected_to : -1;
+  int azure_site = to_azure;
   guint k, bad = 0, mapped = 0;
 
   for (k = 0; k < vm->nics->len; k++)
@@ -1087,6 +1106,8 @@ resolve_targets (FsScenario *sc, const DrSpec *spec, VmSpec *vm)
     return FALSE;
   if (protecting >= 0)
     vm->target_site = SERVER (spec, CLOUD (spec, protecting)->server)->site;
+  else if (to_azure >= 0)
+    vm->target_site = to_azure;   /* unmapped NICs join their recovery plan's network there */
   else if (mapped > 0)
     vm->target_site = azure_site;
   else
@@ -1344,6 +1365,10 @@ make_hosts (FsScenario *sc, DrSpec *spec)
 
         if (nic->target_network >= 0)
           bad[i] |= !reserve (sc, spec, vm, k, cursors);
+        else if (vm->cloud >= 0 && CLOUD (spec, vm->cloud)->protected_to >= 0)
+          fs_scenario_add_warning (sc, at (nic->node, "network"), "NIC %u of the replica of '%s' will "
+                                   "reach only the VMs of its recovery plan after failover to Azure: "
+                                   "'%s' is not mapped (seed 003)", k, vm->name, network);
         else if (k == 0)
           fs_scenario_add_warning (sc, at (nic->node, "network"), "replica of '%s' will not be "
                                    "connected to any network after failover: '%s' is not mapped",

@@ -1177,6 +1177,57 @@ fs_dr_mapped (const FsDr *d, guint network)
   return mapped_now (d, (int) network);
 }
 
+/* Whether @vm belongs to a group of @plan. */
+static gboolean
+plan_has_vm (const FsDr *d, guint plan, guint vm)
+{
+  const PlanSpec *p = plan_spec (d, plan);
+  guint g, i;
+
+  for (g = 0; g < p->groups->len; g++)
+    {
+      const GroupSpec *gs = &g_array_index (p->groups, GroupSpec, g);
+
+      for (i = 0; i < gs->vms->len; i++)
+        if (g_array_index (gs->vms, int, i) == (int) vm)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* A NIC of a VM protected to Azure whose network is not mapped: after failover it reaches only
+ * the VMs of its recovery plan (seed 003). */
+static gboolean
+on_plan_network (const FsDr *d, guint vm, guint nic)
+{
+  const VmSpec *v = &g_array_index (d->spec->vms, VmSpec, vm);
+  const NicSpec *n = &g_array_index (v->nics, NicSpec, nic);
+
+  return v->cloud >= 0 && g_array_index (d->spec->clouds, CloudSpec, v->cloud).protected_to >= 0
+         && n->target_network < 0;
+}
+
+gboolean
+fs_dr_can_reach (const FsDr *d, guint a, guint b)
+{
+  guint i, j, p;
+
+  g_return_val_if_fail (a < d->nv && b < d->nv, FALSE);
+  if (d->vms[a].state != FS_DR_VM_REPLICA || d->vms[b].state != FS_DR_VM_REPLICA)
+    return FALSE;
+  for (i = d->nic_base[a]; i < d->nic_base[a + 1]; i++)
+    for (j = d->nic_base[b]; j < d->nic_base[b + 1]; j++)
+      if (d->replica_net[i] >= 0 && d->replica_net[i] == d->replica_net[j])
+        return TRUE;   /* "all machines which failover on the same network can connect" */
+  for (i = 0; i < d->nic_base[a + 1] - d->nic_base[a]; i++)
+    for (j = 0; j < d->nic_base[b + 1] - d->nic_base[b]; j++)
+      if (on_plan_network (d, a, i) && on_plan_network (d, b, j))
+        for (p = 0; p < d->np; p++)
+          if (plan_has_vm (d, p, a) && plan_has_vm (d, p, b))
+            return TRUE;
+  return FALSE;
+}
+
 /* --- dr.failover, dr.failback ----------------------------------------------------------------- */
 
 typedef struct {
