@@ -902,3 +902,50 @@ Test (dr, retained_address_moves_the_host)
   cr_expect_eq (fs_net_reach (r.net, (guint) fs_net_router_index (r.net, "rr"), &ip).status, FS_REACH_DELIVERED);
   stop (&r);
 }
+
+/* A replica disconnected while it boots never answers: VM1 (boot 60s) fails over at 10m and is
+ * set to no network at 10m30s. */
+Test (dr, disconnecting_a_booting_replica_stops_its_boot)
+{
+  Run r = start (ONE_VM "timeline:\n  - {at: 10m, action: dr.failover, plan: rp}\n"
+                 "  - {at: 10m30s, action: dr.set_network, vm: VM1, network: none}\n");
+  int host = fs_dr_nic_replica_host (r.dr, 0, 0);
+
+  fs_sim_run (r.sim, 20 * M);
+  cr_expect (!fs_net_host_is_alive (r.net, (guint) host));
+  cr_expect_eq (count (&r, "dr.vm_started"), 0);
+  cr_expect_eq (count (&r, "dr.vm_silent"), 1);
+  stop (&r);
+}
+
+/* Chicago is down when VM1 fails over: its replica boots into a dead site, so it is reported
+ * silent, not started. Failing back is refused while New York is still down. */
+Test (dr, a_replica_in_a_dead_site_is_not_counted_as_started)
+{
+  Run r = start (ONE_VM "timeline:\n  - {at: 5m, action: site.fail, site: chicago}\n"
+                 "  - {at: 10m, action: dr.failover, plan: rp}\n");
+
+  fs_sim_run (r.sim, 20 * M);
+  fs_sim_finish (r.sim);
+  cr_expect_eq (count (&r, "dr.vm_started"), 0);
+  cr_expect_eq (count (&r, "dr.vm_silent"), 1);
+  cr_expect_eq (fs_metrics_find_figure (fs_sim_metrics (r.sim), "dr.plans", "rp", "vms_started")->i, 0);
+  stop (&r);
+}
+
+Test (dr, failback_is_refused_while_the_source_site_is_down)
+{
+  Run r = start (ONE_VM "timeline:\n  - {at: 5m, action: site.fail, site: newyork}\n"
+                 "  - {at: 10m, action: dr.failover, plan: rp}\n"
+                 "  - {at: 20m, action: dr.failback, plan: rp}\n"
+                 "  - {at: 30m, action: site.repair, site: newyork}\n"
+                 "  - {at: 40m, action: dr.failback, plan: rp}\n");
+
+  fs_sim_run (r.sim, 25 * M);
+  cr_expect_eq (count (&r, "timeline.refused"), 1);
+  cr_expect_eq (fs_dr_vm_state (r.dr, 0), FS_DR_VM_REPLICA);
+  fs_sim_run (r.sim, 50 * M);
+  cr_expect_eq (count (&r, "dr.failback_done"), 1);
+  cr_expect_eq (fs_dr_vm_state (r.dr, 0), FS_DR_VM_SOURCE);
+  stop (&r);
+}

@@ -20,6 +20,8 @@
  * host.up/down and link.up/down the run sees is counted as a change to production, and the
  * count, 0 for a test that kept to its bubble, is reported.
  *
+ * Failback is refused while a site where the plan's originals ran is down. dr.map changes what a
+ * failback does, not where a later failover connects (that is reserved at protection time).
  * Failback (seeds 001/003, "Failback behavior"): for each NIC of each VM that failed over, the
  * original connects to the network mapped now to the replica's current network; it is
  * disconnected (its host not started) when the replica is disconnected or its network is not
@@ -35,7 +37,8 @@
  *   stopped; value: the group it stopped in; detail: why);
  * - dr.group_done (value: the group's index; detail: its name);
  * - dr.vm_started (subject: the VM; value: the time since the run began, ns) when a VM a plan
- *   starts answers; dr.vm_disconnected (subject: the VM; value: the NIC) when a replica starts,
+ *   starts answers; dr.vm_silent (subject: the VM) when it booted but nothing answers (every
+ *   NIC disconnected, or its site down), not counted as started; dr.vm_disconnected (subject: the VM; value: the NIC) when a replica starts,
  *   or an original fails back, with a NIC that has no network; dr.network_set (subject: the VM;
  *   value: the network, or -1) when dr.set_network moves a replica's NIC, or a failback connects
  *   an original to another network than its own; dr.mapping_set (subject: the source network;
@@ -46,8 +49,8 @@
  * - at the end of the run, for every plan that ran, the figures "dr.plans" / <plan>:
  *   failovers, test_failovers, failbacks (completed), steps_failed (failed attempts),
  *   vms_started (replicas answering, test ones included), vms_disconnected (VMs started with a
- *   NIC that has no network), failover_s (the last completed failover or test failover, in
- *   seconds; absent if none completed), production_changes (changes to production seen while
+ *   NIC that has no network), failover_s and test_failover_s (the last completed real and test
+ *   failover, in seconds; absent if none completed), production_changes (changes to production seen while
  *   a test failover ran, whatever made them; absent if no test ran). */
 #pragma once
 

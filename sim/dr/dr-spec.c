@@ -896,11 +896,18 @@ finish_mapping (FsScenario *sc, void *item, gpointer data, GError **error)
     {
       const MappingSpec *o = &g_array_index (spec->mappings, MappingSpec, i);
 
+      if (o->source == m->target && o->target == m->source)
+        continue;   /* the same pair written the other way, as the seeds' tables do */
       if (o->source == m->source)
         return fs_node_error (error, fs_node_get (m->node, "source"), FS_SCENARIO_ERROR_DUPLICATE,
                               "VM network '%s' is already mapped to '%s' (line %d): a source "
                               "network is mapped to one target", m->source_name, o->target_name,
                               o->node->line);
+      if (o->target == m->target || o->source == m->target || o->target == m->source)
+        return fs_node_error (error, m->node, FS_SCENARIO_ERROR_RULE,
+                              "VM networks '%s' and '%s' are already mapped (line %d): a mapping works "
+                              "both ways (failback follows it back), so each network is in one "
+                              "mapping", o->source_name, o->target_name, o->node->line);
     }
   return TRUE;
 }

@@ -353,7 +353,8 @@ typedef struct {
   gboolean ran, tested;
   uint64_t failovers, tests, failbacks, steps_failed, vms_started, vms_disconnected;
   uint64_t production_changes;
-  FsTime last_failover;      /* ns, or -1 */
+  FsTime last_failover;      /* the last real failover's duration, ns, or -1 */
+  FsTime last_test;          /* the last test failover's, ns, or -1 */
 } PlanRun;
 
 typedef struct {
@@ -385,7 +386,7 @@ struct FsDr {
 
   uint32_t t_failover_start, t_failback_start, t_step_done, t_step_failed, t_isolated;
   uint32_t t_plan_failed, t_group_done, t_vm_started, t_vm_disconnected, t_network_set;
-  uint32_t t_mapping_set, t_failover_done, t_failback_done;
+  uint32_t t_mapping_set, t_failover_done, t_failback_done, t_vm_silent;
   uint32_t t_failover_ns, t_test_ns, t_failback_ns;
 };
 
@@ -468,14 +469,16 @@ mapped_now (const FsDr *d, int network)
   return -1;
 }
 
-/* Each step draws from its own stream, named by where it is written, so adding or changing a
- * step leaves the other steps' draws alone. */
+/* Each step draws from its own stream, named by its place in its plan (plan, group, pre or
+ * post, index), so changing one step, or anything outside the plan, leaves the other steps'
+ * draws alone. */
 static gsl_rng *
-step_stream (FsDr *d, const StepSpec *s)
+step_stream (FsDr *d, guint p)
 {
-  char name[48];
+  const PlanRun *r = &d->plans[p];
+  g_autofree char *name = g_strdup_printf ("dr.step.%s.%u.%s.%u", plan_spec (d, p)->name, r->group,
+                                           r->phase == PHASE_PRE ? "pre" : "post", r->step);
 
-  g_snprintf (name, sizeof name, "dr.step@%d:%d", s->node->line, s->node->col);
   return fs_kernel_stream (d->k, name);
 }
 
@@ -510,7 +513,7 @@ static void
 start_step (FsDr *d, guint p)
 {
   PlanRun *r = &d->plans[p];
-  FsTime delay = fs_dist_sample (current_step (d, p)->duration, step_stream (d, current_step (d, p)));
+  FsTime delay = fs_dist_sample (current_step (d, p)->duration, step_stream (d, p));
 
   fs_kernel_schedule (d->k, &d->base, MAX (delay, 0), EV_STEP, p, r->epoch);
 }
@@ -534,7 +537,7 @@ finish_run (FsDr *d, guint p)
     case FS_DR_FAILOVER_TEST:
       r->state = FS_DR_PLAN_TESTED;
       r->tests++;
-      r->last_failover = took;
+      r->last_test = took;
       for (g = 0; g < plan_spec (d, p)->groups->len; g++)
         for (i = 0; i < group_spec (d, p, g)->vms->len; i++)
           d->vms[g_array_index (group_spec (d, p, g)->vms, int, i)].in_test = FALSE;
@@ -579,6 +582,15 @@ start_replica (FsDr *d, guint p, guint vm, FsTime boot)
       const NicSpec *n = nic_spec (d, vm, k);
       int net = d->replica_net[d->nic_base[vm] + k];
 
+      if (net < 0 && n->target_network < 0 && v->cloud >= 0
+          && g_array_index (d->spec->clouds, CloudSpec, v->cloud).protected_to >= 0)
+        {
+          g_autofree char *detail = g_strdup_printf ("%s NIC %u joins the network of its recovery plan "
+                                                     "in Azure: its network is not mapped (seed 003)",
+                                                     v->name, k);
+          notify (d, d->t_network_set, vm, v->name, -1, detail);
+          continue;
+        }
       if (net < 0 || n->replica_host < 0)
         {
           const char *why = n->replica_host < 0 ? "its network is not mapped to one the recovery site offers"
@@ -738,7 +750,7 @@ end_step (FsDr *d, guint p)
   g_autofree char *what = describe_step (d, p, s);
   g_autofree char *why = NULL;
 
-  if (gsl_rng_uniform (step_stream (d, s)) < s->failure)
+  if (gsl_rng_uniform (step_stream (d, p)) < s->failure)
     why = g_strdup_printf ("%s failed (its chance of failure is %g%%)", what, s->failure * 100.0);
   else if (r->mode == FS_DR_FAILOVER_TEST)
     {
@@ -796,6 +808,24 @@ end_step (FsDr *d, guint p)
     }
 }
 
+/* Whether a NIC of @vm's original (@original) or replica answers now. */
+static gboolean
+answers (const FsDr *d, guint vm, gboolean original)
+{
+  const VmSpec *v = vm_spec (d, vm);
+  guint k;
+
+  for (k = 0; k < v->nics->len; k++)
+    {
+      const NicSpec *n = nic_spec (d, vm, k);
+      int h = original ? n->host : n->replica_host;
+
+      if (h >= 0 && fs_net_host_is_alive (d->net, (guint) h))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 vm_booted (FsDr *d, guint p, guint vm)
 {
@@ -804,23 +834,33 @@ vm_booted (FsDr *d, guint p, guint vm)
   const char *name = vm_spec (d, vm)->name;
   g_autofree char *detail = NULL;
 
-  if (r->mode == MODE_FAILBACK)
-    {
-      v->state = FS_DR_VM_SOURCE;
-      detail = g_strdup_printf ("%s runs again at its source site (failback)", name);
-    }
-  else if (r->mode == FS_DR_FAILOVER_TEST)
+  if (r->mode == FS_DR_FAILOVER_TEST)
     {
       r->vms_started++;
       detail = g_strdup_printf ("the test replica of %s answers in the isolated network", name);
+      notify (d, d->t_vm_started, vm, name, fs_kernel_now (d->k) - r->started, detail);
     }
   else
     {
-      v->state = FS_DR_VM_REPLICA;
-      r->vms_started++;
-      detail = g_strdup_printf ("the replica of %s answers at the recovery site", name);
+      gboolean back = r->mode == MODE_FAILBACK;
+
+      v->state = back ? FS_DR_VM_SOURCE : FS_DR_VM_REPLICA;
+      if (!answers (d, vm, back))
+        {
+          /* Every NIC disconnected, or its site down: it booted, but nothing answers. */
+          detail = g_strdup_printf ("%s %s, but nothing answers: its NICs are disconnected or its "
+                                    "site is down", name, back ? "failed back" : "failed over");
+          notify (d, d->t_vm_silent, vm, name, fs_kernel_now (d->k) - r->started, detail);
+        }
+      else
+        {
+          if (!back)
+            r->vms_started++;
+          detail = back ? g_strdup_printf ("%s runs again at its source site (failback)", name)
+                        : g_strdup_printf ("the replica of %s answers at the recovery site", name);
+          notify (d, d->t_vm_started, vm, name, fs_kernel_now (d->k) - r->started, detail);
+        }
     }
-  notify (d, d->t_vm_started, vm, name, fs_kernel_now (d->k) - r->started, detail);
   if (--r->booting > 0)
     return;
   r->phase = PHASE_POST;
@@ -888,6 +928,9 @@ dr_finish (FsModel *model, FsKernel *k)
       if (r->last_failover >= 0)
         fs_metrics_set_figure_double (d->metrics, "dr.plans", name, "failover_s",
                                       (double) r->last_failover / (double) FS_SEC);
+      if (r->last_test >= 0)
+        fs_metrics_set_figure_double (d->metrics, "dr.plans", name, "test_failover_s",
+                                      (double) r->last_test / (double) FS_SEC);
       if (r->tested)
         fs_metrics_set_figure_int (d->metrics, "dr.plans", name, "production_changes",
                                    (int64_t) r->production_changes);
@@ -954,7 +997,7 @@ fs__dr_build (FsSim *sim, GError **error)
   d->nn = spec->vm_networks->len;
   d->plans = g_new0 (PlanRun, MAX (d->np, 1));
   for (i = 0; i < d->np; i++)
-    d->plans[i].last_failover = -1;
+    d->plans[i].last_failover = d->plans[i].last_test = -1;
   d->vms = g_new0 (VmRun, MAX (d->nv, 1));
   d->nic_base = g_new0 (guint, d->nv + 1);
   for (v = 0; v < d->nv; v++)
@@ -994,6 +1037,7 @@ fs__dr_build (FsSim *sim, GError **error)
   d->t_vm_disconnected = fs_kernel_topic (k, "dr.vm_disconnected");
   d->t_network_set = fs_kernel_topic (k, "dr.network_set");
   d->t_mapping_set = fs_kernel_topic (k, "dr.mapping_set");
+  d->t_vm_silent = fs_kernel_topic (k, "dr.vm_silent");
   d->t_failover_done = fs_kernel_topic (k, "dr.failover_done");
   d->t_failback_done = fs_kernel_topic (k, "dr.failback_done");
   d->t_failover_ns = fs_kernel_topic (k, "dr.failover_ns");
@@ -1367,6 +1411,22 @@ failback_refuse (FsSim *sim, const void *args)
     return refuse_with (d, g_strdup_printf ("recovery plan %s has not failed over: none of its VMs "
                                             "runs at the recovery site",
                                             plan_spec (d, (guint) a->plan)->name));
+  /* The originals come back where they ran: that site must be up. */
+  {
+    const PlanSpec *ps = plan_spec (d, (guint) a->plan);
+    guint g, i;
+
+    for (g = 0; g < ps->groups->len; g++)
+      for (i = 0; i < group_spec (d, (guint) a->plan, g)->vms->len; i++)
+        {
+          const VmSpec *v = vm_spec (d, (guint) g_array_index (group_spec (d, (guint) a->plan, g)->vms, int, i));
+
+          if (!fs_sites_is_up (d->sites, (guint) v->site))
+            return refuse_with (d, g_strdup_printf ("recovery plan %s cannot fail back: %s's site %s "
+                                                    "is down", ps->name, v->name,
+                                                    fs_sites_spec_name (fs_sim_scenario (sim), v->site)));
+        }
+  }
   return NULL;
 }
 
@@ -1477,7 +1537,8 @@ set_network_fire (FsSim *sim, const void *args)
     return;
   /* A running replica disconnected stops answering; reconnected, it answers again at once. Its
    * address stays the one reserved at protection time. */
-  if (d->vms[a->vm].state == FS_DR_VM_REPLICA && n->replica_host >= 0)
+  if ((d->vms[a->vm].state == FS_DR_VM_REPLICA || d->vms[a->vm].state == FS_DR_VM_STARTING)
+      && !d->vms[a->vm].in_test && n->replica_host >= 0)
     {
       if (a->network < 0)
         fs_net_stop_host (d->net, (guint) n->replica_host);
@@ -1601,6 +1662,7 @@ disconnect_refuse (FsSim *sim, const void *args)
   const CircuitArgs *a = args;
   FsSites *sites = fs_sites_from_model (fs_sim_model (sim, "sites"));
 
+  /* A circuit is disconnected from the region it served, the primary: seed 004's case. */
   if (!fs_sites_is_up (sites, (guint) a->vnet_site))
     return "the primary region is down: the disconnect operation fails (seed 004)";
   return NULL;
