@@ -368,3 +368,47 @@ Test (net, a_flow_follows_its_host_site_even_without_a_forwarding_change)
   cr_assert_null (outage (&r, "flow", "to-ip"));
   finish (&r);
 }
+
+/* Two routers, ra holding three subnets; the only link starts down and comes up at 10m. The
+ * session's first update carries the whole table: rb learns all three one latency plus one
+ * processing delay later (10m0.015s), none held back by MRAI. Until then rb black-holes each
+ * of them, for exactly 10m0.015s. */
+Test (net, a_session_that_comes_up_sends_its_whole_table_at_once)
+{
+  static const char yaml[] =
+    "name: t\nduration: 1h\nrouting: {mrai: 30s, processing: 5ms}\n"
+    "sites: [{name: a}, {name: b}]\nrouters: [{name: ra, site: a}, {name: rb, site: b}]\n"
+    "links: [{name: ab, between: [ra, rb], latency: 10ms, state: down}]\n"
+    "subnets:\n  - {name: n1, prefix: 10.1.0.0/24, site: a}\n  - {name: n2, prefix: 10.2.0.0/24, site: a}\n"
+    "  - {name: n3, prefix: 10.3.0.0/24, site: a}\n"
+    "timeline: [{at: 10m, action: link.repair, link: ab}]\n";
+  Run r = start (yaml, FALSE, NULL);
+
+  fs_sim_run (r.sim, fs_scenario_duration (r.sc));
+  fs_sim_finish (r.sim);
+  cr_expect_eq (downtime (&r, "blackhole", "rb 10.1.0.0/24"), 10 * FS_MIN + 15 * MS);
+  cr_expect_eq (downtime (&r, "blackhole", "rb 10.2.0.0/24"), 10 * FS_MIN + 15 * MS);
+  cr_expect_eq (downtime (&r, "blackhole", "rb 10.3.0.0/24"), 10 * FS_MIN + 15 * MS);
+  finish (&r);
+}
+
+/* A link that fails black-holes the traffic routed over it at once, though routing notices only
+ * when the hold timer (90s) expires: subnet-failover.yaml with third-primary failing at 5m.
+ * r-third reaches 192.168.1.0/24 over it: a black hole from 5m until r-third's hold timer
+ * expires at 6m30s and it turns to the path over the recovery site (10ms + 5ms to learn it,
+ * being already in its table: at once). */
+Test (net, a_failed_link_black_holes_at_once)
+{
+  const char *sets[] = { "duration=20m", NULL };
+  g_autofree char *text = NULL, *all = NULL;
+  Run r;
+
+  cr_assert (g_file_get_contents ("scenarios/subnet-failover.yaml", &text, NULL, NULL));
+  all = g_strconcat (text, "  - {at: 5m, action: link.fail, link: third-primary}\n", NULL);
+  r = start (all, FALSE, sets);
+  fs_sim_run (r.sim, fs_scenario_duration (r.sc));
+  fs_sim_finish (r.sim);
+  cr_expect_eq (outage (&r, "blackhole", "r-third 192.168.1.0/24")->first_down, 5 * FS_MIN);
+  cr_expect_eq (outage (&r, "flow", "third-to-app")->first_down, 5 * FS_MIN);
+  finish (&r);
+}

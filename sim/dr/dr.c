@@ -808,6 +808,8 @@ end_step (FsDr *d, guint p)
     }
 }
 
+static gboolean on_plan_network (const FsDr *d, guint vm, guint nic);
+
 /* Whether a NIC of @vm's original (@original) or replica answers now. */
 static gboolean
 answers (const FsDr *d, guint vm, gboolean original)
@@ -822,6 +824,8 @@ answers (const FsDr *d, guint vm, gboolean original)
 
       if (h >= 0 && fs_net_host_is_alive (d->net, (guint) h))
         return TRUE;
+      if (!original && on_plan_network (d, vm, k) && fs_sites_is_up (d->sites, (guint) v->target_site))
+        return TRUE;   /* on its recovery plan's network in Azure (seed 003), not a net host */
     }
   return FALSE;
 }

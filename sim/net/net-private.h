@@ -59,6 +59,7 @@ typedef struct {
   char *ip_text;
   char *site_name;
   int state;                 /* HOST_RUNNING or HOST_STOPPED at the start */
+  gboolean managed;          /* added by another model (a DR VM's NIC): subnet.move leaves it */
   FsIp ip;
   int subnet;
   int site;                  /* where the host runs at the start */

@@ -641,6 +641,7 @@ fs_net_spec_add_host (FsScenario *sc, const char *name, const FsIp *ip, int site
   h.ip_text = g_strdup (text);
   h.site_name = g_strdup (fs_sites_spec_name (sc, site));
   h.state = running ? HOST_RUNNING : HOST_STOPPED;
+  h.managed = TRUE;
   h.ip = *ip;
   h.site = site;
   h.node = at;

@@ -455,9 +455,28 @@ session_up (FsNet *n, guint l)
     n->side_up[l * 2 + e] = TRUE;
   for (e = 0; e < 2; e++)
     decide_all (n, link_spec (n, l)->end[e]);
+  /* The whole table goes in the session's first update: MRAI spaces later updates, it does
+   * not hold back the prefixes of the first one. */
   for (e = 0; e < 2; e++)
-    for (p = 0; p < n->np; p++)
-      advertise (n, l * 2 + e, p);
+    {
+      guint sd = l * 2 + e;
+      gboolean sent = FALSE;
+
+      for (p = 0; p < n->np; p++)
+        {
+          uint32_t want = desired (n, sd, sd_sender (n, sd), p);
+          size_t i = sd * n->np + p;
+
+          n->pending[i] = FALSE;
+          if (want != n->adv_out[i])
+            {
+              send_now (n, sd, p, want);
+              sent |= want != 0;
+            }
+        }
+      if (sent && !fs_kernel_is_pending (n->k, n->mrai[sd]))
+        start_mrai (n, sd);
+    }
 }
 
 static FsTime
@@ -1369,6 +1388,8 @@ fs_net_set_link_admin (FsNet *n, guint link, gboolean up)
   label = g_strdup_printf ("link %s %s", link_spec (n, link)->name, up ? "repaired" : "failed");
   open_episode (n, label);
   refresh_links (n);
+  /* Packets over the dead link are lost at once, long before routing notices. */
+  fs_net_remeasure (n);
 }
 
 gboolean
@@ -1494,8 +1515,10 @@ subnet_move_fire (FsSim *sim, const void *args)
                                                                    a->subnet).name, a->to_name);
   open_episode (n, label);
   n->origin[a->subnet] = a->router;
+  /* VMs a recovery plan manages move with their own failover, not with the subnet. */
   for (h = 0; h < n->nh; h++)
-    if (g_array_index (n->spec->hosts, HostSpec, h).subnet == a->subnet)
+    if (g_array_index (n->spec->hosts, HostSpec, h).subnet == a->subnet
+        && !g_array_index (n->spec->hosts, HostSpec, h).managed)
       n->host_site[h] = a->site;
   n->cause = "subnet moved";
   if (from >= 0)
