@@ -412,3 +412,27 @@ Test (net, a_failed_link_black_holes_at_once)
   cr_expect_eq (outage (&r, "flow", "third-to-app")->first_down, 5 * FS_MIN);
   finish (&r);
 }
+
+/* Changes decided in the same instant leave in one update. A line ra - rb - rc (10ms links, 5ms
+ * processing, MRAI 30s); n1 and n2 move from a to c at 10m together. rc announces both at once;
+ * rb learns them 15ms later and passes both on in one update, so ra learns both 30ms after the
+ * move: each router black-holes each subnet once, ra for 30ms, rb for 15ms. */
+Test (net, changes_of_one_instant_leave_in_one_update)
+{
+  static const char yaml[] =
+    "name: t\nduration: 1h\nrouting: {mrai: 30s, processing: 5ms}\n"
+    "sites: [{name: a}, {name: b}, {name: c}]\n"
+    "routers: [{name: ra, site: a}, {name: rb, site: b}, {name: rc, site: c}]\n"
+    "links:\n  - {name: ab, between: [ra, rb], latency: 10ms}\n  - {name: bc, between: [rb, rc], latency: 10ms}\n"
+    "subnets:\n  - {name: n1, prefix: 10.1.0.0/24, site: a}\n  - {name: n2, prefix: 10.2.0.0/24, site: a}\n"
+    "timeline:\n  - {at: 10m, action: subnet.move, subnet: n1, to: c}\n"
+    "  - {at: 10m, action: subnet.move, subnet: n2, to: c}\n";
+  Run r = start (yaml, FALSE, NULL);
+
+  fs_sim_run (r.sim, fs_scenario_duration (r.sc));
+  fs_sim_finish (r.sim);
+  cr_expect_eq (downtime (&r, "blackhole", "ra 10.1.0.0/24"), 30 * MS);
+  cr_expect_eq (downtime (&r, "blackhole", "ra 10.2.0.0/24"), 30 * MS);
+  cr_expect_eq (downtime (&r, "blackhole", "rb 10.2.0.0/24"), 15 * MS);
+  finish (&r);
+}

@@ -129,7 +129,8 @@ static const FsField cloud_fields[] = {
 
 static const FsField mapping_fields[] = {
   { "source", FS_FIELD_NAME, offsetof (MappingSpec, source_name), TRUE, NULL, 0, 0, 0, 0, NULL,
-    "The source VM network; a network is the source of one mapping at most.", "VMNetwork1-NewYork" },
+    "The source VM network; mappings work both ways, so a network is in one mapping at most.",
+    "VMNetwork1-NewYork" },
   { "target", FS_FIELD_NAME, offsetof (MappingSpec, target_name), TRUE, NULL, 0, 0, 0, 0, NULL,
     "The VM network (or Azure virtual network) replicas of VMs on the source connect to; the "
     "mapping also works back, for failback.", "VMNetwork1-Chicago" },

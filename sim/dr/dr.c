@@ -1604,7 +1604,9 @@ map_fire (FsSim *sim, const void *args)
     {
       const Pair *m = &g_array_index (d->mappings, Pair, i);
 
-      if (m->source == a->source || m->target == a->source)
+      /* A network is in one mapping: the new pair replaces any pair holding either network. */
+      if (m->source == a->source || m->target == a->source
+          || (a->target >= 0 && (m->source == a->target || m->target == a->target)))
         g_array_remove_index (d->mappings, i);
     }
   if (a->target >= 0)

@@ -82,6 +82,7 @@ struct FsNet {
   uint32_t *adv_out;       /* [sd*np + p]: path last sent over sd */
   guint8 *pending;         /* [sd*np + p]: an announcement waits for MRAI */
   FsHandle *mrai;          /* [sd] */
+  FsTime *mrai_armed;      /* [sd] when its MRAI timer was last armed */
   Best *best;              /* [r*np + p] */
   int32_t *statics;        /* [r*np + p]: link of a static route, or -1 */
   FsFib **fib;             /* [r] */
@@ -313,7 +314,10 @@ static void
 start_mrai (FsNet *n, guint sd)
 {
   if (n->spec->routing.mrai > 0 && !n->instant)
-    n->mrai[sd] = fs_kernel_schedule (n->k, &n->base, n->spec->routing.mrai, EV_MRAI, sd, 0);
+    {
+      n->mrai[sd] = fs_kernel_schedule (n->k, &n->base, n->spec->routing.mrai, EV_MRAI, sd, 0);
+      n->mrai_armed[sd] = fs_kernel_now (n->k);
+    }
 }
 
 static void
@@ -334,9 +338,16 @@ advertise (FsNet *n, guint sd, guint p)
       send_now (n, sd, p, 0);   /* withdrawals are not held back by MRAI */
       return;
     }
-  if (fs_kernel_is_pending (n->k, n->mrai[sd]))
+  /* Changes decided in the same instant leave in the same update: the timer armed by the
+   * first of them holds back only what comes later. */
+  if (fs_kernel_is_pending (n->k, n->mrai[sd]) && n->mrai_armed[sd] != fs_kernel_now (n->k))
     {
       n->pending[i] = TRUE;
+      return;
+    }
+  if (fs_kernel_is_pending (n->k, n->mrai[sd]))
+    {
+      send_now (n, sd, p, want);
       return;
     }
   send_now (n, sd, p, want);
@@ -952,6 +963,7 @@ net_free (FsModel *model)
   g_free (n->adv_out);
   g_free (n->pending);
   g_free (n->mrai);
+  g_free (n->mrai_armed);
   g_free (n->best);
   g_free (n->statics);
   g_free (n->origin);
@@ -1029,6 +1041,7 @@ fs__net_build (FsSim *sim, GError **error)
   n->epoch = g_new0 (uint32_t, MAX (n->nl, 1));
   n->detect = g_new0 (FsHandle, MAX (2 * n->nl, 1));
   n->mrai = g_new0 (FsHandle, MAX (2 * n->nl, 1));
+  n->mrai_armed = g_new0 (FsTime, MAX (2 * n->nl, 1));
   n->rib_in = g_new0 (uint32_t, MAX (2 * n->nl * n->np, 1));
   n->adv_out = g_new0 (uint32_t, MAX (2 * n->nl * n->np, 1));
   n->pending = g_malloc0 (MAX (2 * n->nl * n->np, 1));
@@ -1456,7 +1469,7 @@ typedef struct {
 
 static const FsField move_fields[] = {
   { "subnet", FS_FIELD_NAME, offsetof (MoveArgs, subnet_name), TRUE, NULL, 0, 0, 0, 0, NULL,
-    "The subnet that moves, with every host in it.", "app" },
+    "The subnet that moves, with every host in it but those of VMs a recovery plan manages.", "app" },
   { "to", FS_FIELD_NAME, offsetof (MoveArgs, to_name), TRUE, NULL, 0, 0, 0, 0, NULL,
     "The site it moves to.", "recovery" },
   { "router", FS_FIELD_NAME, offsetof (MoveArgs, router_name), FALSE, NULL, 0, 0, 0, 0, NULL,
@@ -1660,7 +1673,7 @@ static const FsAction actions[] = {
     router_args_fields, sizeof (NamedArgs), check_router_args, router_fail_fire, NULL },
   { "router.repair", "The router comes back with empty tables and re-forms its sessions.",
     router_args_fields, sizeof (NamedArgs), check_router_args, router_repair_fire, NULL },
-  { "subnet.move", "The subnet and every host in it move to another site: the source withdraws "
+  { "subnet.move", "The subnet and its hosts (not a recovery plan's VMs) move to another site: the source withdraws "
     "it (if alive) and the target originates it.", move_fields, sizeof (MoveArgs), check_move,
     subnet_move_fire, NULL },
   { "route.add", "A static route is set (or replaced) on a router.", route_add_fields,
