@@ -44,6 +44,7 @@ typedef struct {
 typedef struct {
   uint64_t queries, hits, misses, stale, servfail, negative, prefetches, upstream;
   gboolean violator;
+  FsTime extra;              /* a violator's extension of every TTL, drawn once per run */
 } ResolverStats;
 
 typedef struct {
@@ -316,7 +317,7 @@ store (FsDns *d, guint res, guint rr, int value, FsTime ttl, gboolean negative, 
     {
       ttl = CLAMP (ttl, rs->min_ttl, rs->max_ttl);
       if (d->rstats[res].violator)
-        extra = fs_dist_sample (d->spec->settings.violation_extra, d->violation_rng);
+        extra = d->rstats[res].extra;
     }
   e->present = 1;
   e->stored = now;
@@ -826,9 +827,14 @@ fs__dns_build (FsSim *sim, GError **error)
       /* Drawn for every resolver, used or not, so that changing one resolver's setting does
        * not change which of the others violate. */
       double u = gsl_rng_uniform (d->violation_rng);
+      /* One extension per resolver for the whole run, its policy: drawn per stored record, the
+       * draw at the failover would depend on how often the resolver stored the record, so two
+       * variants of a scenario (TTL 300 s against 30 s) would not share it. */
+      FsTime extra = fs_dist_sample (spec->settings.violation_extra, d->violation_rng);
 
       d->rstats[r].violator = v == VIOLATION_YES
                               || (v == VIOLATION_AUTO && u < spec->settings.violation_share);
+      d->rstats[r].extra = extra;
     }
   /* A resolver that has run for long holds each record it is asked for at a phase of its
    * lifetime that is uniform: starting every cache empty at 0 would make them all expire
@@ -844,16 +850,15 @@ fs__dns_build (FsSim *sim, GError **error)
           const ResolverSpec *rs = resolver_spec (d, r);
           Entry *e = entry (d, r, rr);
           FsTime life, ttl, extra = 0;
-          /* Both drawn for every (resolver, record set), used or not: changing one resolver's
+          /* Drawn for every (resolver, record set), used or not: changing one resolver's
            * settings must not move the others' phases. */
           double u = gsl_rng_uniform (warm);
-          FsTime drawn = fs_dist_sample (spec->settings.violation_extra, warm);
 
           if (!rs->warm || s->value < 0 || name_zone (d, rr / FS_DNS_N_TYPES) < 0)
             continue;
           ttl = CLAMP (s->ttl, rs->min_ttl, rs->max_ttl);
           if (d->rstats[r].violator)
-            extra = drawn;
+            extra = d->rstats[r].extra;
           life = ttl + extra;
           e->present = 1;
           e->stored = -(FsTime) (u * (double) life);
