@@ -310,3 +310,213 @@ Test (cli, validate_strict_makes_warnings_errors)
   result_clear (&plain);
   result_clear (&strict);
 }
+
+/* --- replications, compare, assertions ------------------------------------------------------------ */
+
+/* How many times @needle occurs in @haystack. */
+static guint
+count_of (const char *haystack, const char *needle)
+{
+  guint n = 0;
+  const char *p;
+
+  for (p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+Test (cli, compare_has_complete_help)
+{
+  const char *options[] = { "--reps", "--jobs", "--seed", "--rep", "--set", "--variant", "--until",
+                            "--out", "--assert", "--junit", "--quiet" };
+  Result r = failsim ("compare", "--help", NULL);
+  Result h = failsim ("help", "compare", NULL);
+  Result top = failsim ("--help", NULL);
+  guint i;
+
+  cr_assert_eq (r.status, 0);
+  cr_assert (strstr (r.out, "Usage:\n  failsim compare"), "%s", r.out);
+  cr_assert (strstr (r.out, "Exit status:"), "%s", r.out);
+  for (i = 0; i < G_N_ELEMENTS (options); i++)
+    cr_expect (strstr (r.out, options[i]), "compare --help lacks %s", options[i]);
+  cr_assert_str_eq (r.out, h.out);
+  cr_assert (strstr (top.out, "  compare "), "%s", top.out);
+  result_clear (&r);
+  result_clear (&h);
+  result_clear (&top);
+}
+
+Test (cli, run_help_names_the_experiment_options)
+{
+  const char *options[] = { "--reps", "--jobs", "--assert", "--junit" };
+  Result r = failsim ("run", "--help", NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (options); i++)
+    cr_expect (strstr (r.out, options[i]), "run --help lacks %s", options[i]);
+  result_clear (&r);
+}
+
+/* --reps 3 --out: replications.csv has a header and one row per replication and metric;
+ * experiment.json names the scenario, its hash, the seed and the replications, and every
+ * metric's interval. The same with --jobs 1 and --jobs 3 gives the same bytes. */
+Test (cli, reps_write_replications_and_experiment_files)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-cli-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (tmp, "a", NULL);
+  g_autofree char *b = g_build_filename (tmp, "b", NULL);
+  Result r1 = failsim ("run", "scenarios/change-ip-failover.yaml", "--reps", "3", "--jobs", "1",
+                       "--out", a, NULL);
+  Result r3 = failsim ("run", "scenarios/change-ip-failover.yaml", "--reps", "3", "--jobs", "3",
+                       "--out", b, "--quiet", NULL);
+  g_autofree char *csv = NULL, *json = NULL, *csv3 = NULL, *json3 = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint i, per_rep = 0;
+
+  cr_assert_eq (r1.status, 0, "%s", r1.err);
+  cr_assert_eq (r3.status, 0, "%s", r3.err);
+  cr_assert (strstr (r1.out, "3 replications (0..2)"), "%s", r1.out);
+  cr_assert (strstr (r1.out, "mean ± 95% CI"), "%s", r1.out);
+  cr_assert_str_eq (r3.out, "");
+  csv = read_file (a, "replications.csv");
+  json = read_file (a, "experiment.json");
+  csv3 = read_file (b, "replications.csv");
+  json3 = read_file (b, "experiment.json");
+  cr_assert_str_eq (csv, csv3);
+  cr_assert_str_eq (json, json3);
+  lines = g_strsplit (csv, "\n", -1);
+  cr_assert_str_eq (lines[0], "replication,metric,value");
+  for (i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      cr_assert (g_str_has_prefix (lines[i], "0,") || g_str_has_prefix (lines[i], "1,")
+                 || g_str_has_prefix (lines[i], "2,"), "%s", lines[i]);
+      per_rep += g_str_has_prefix (lines[i], "0,");
+    }
+  cr_assert_eq (i - 1, 3 * per_rep, "every replication has the same metrics here");
+  cr_assert (strstr (csv, "\n0,downtime.p95,"), "%s", csv);
+  cr_assert (strstr (json, "\"sha256\" : \"") && strstr (json, "\"replications\" : 3")
+             && strstr (json, "\"seed\" : 1"), "%s", json);
+  cr_assert (strstr (json, "\"downtime.p95\" : {") && strstr (json, "\"ci95_high\" : "), "%s", json);
+  cr_assert_null (strstr (json, "jobs"), "the number of jobs changes nothing, so it is not written");
+  remove_tree (a);
+  remove_tree (b);
+  g_rmdir (tmp);
+  result_clear (&r1);
+  result_clear (&r3);
+}
+
+Test (cli, compare_writes_its_files_and_verdicts)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-cli-XXXXXX", NULL);
+  Result r = failsim ("compare", "scenarios/change-ip-failover.yaml",
+                      "scenarios/change-ip-failover-ttl30.yaml", "--reps", "4", "--out", tmp, NULL);
+  g_autofree char *csv = NULL, *json = NULL;
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "verdicts"), "%s", r.out);
+  cr_assert (strstr (r.out, "change-ip-failover-ttl30 is lower than change-ip-failover by "), "%s", r.out);
+  csv = read_file (tmp, "compare.csv");
+  json = read_file (tmp, "compare.json");
+  cr_assert (g_str_has_prefix (csv, "metric,unit,variant,n,mean,sd,ci95_low,ci95_high,min,max,"
+                                    "diff_n,diff_mean,diff_sd,diff_ci95_low,diff_ci95_high,significant\n"),
+             "%s", csv);
+  cr_assert (strstr (csv, "\ndowntime.mean,s,change-ip-failover-ttl30,4,"), "%s", csv);
+  cr_assert (strstr (json, "\"variants\" : [") && strstr (json, "\"differences\" : {")
+             && strstr (json, "\"verdict\" : "), "%s", json);
+  remove_tree (tmp);
+  result_clear (&r);
+}
+
+/* One scenario with --variant: the same file, the second variant's TTL cut by --set. A variant
+ * with no overrides is the file as it is; compared with itself a file differs by nothing. */
+Test (cli, compare_variants_of_one_file)
+{
+  Result r = failsim ("compare", "scenarios/change-ip-failover.yaml", "--reps", "3",
+                      "--variant", "ttl300:", "--variant", "ttl30: zones.0.records.0.ttl=30s",
+                      "--variant", "same:", NULL);
+  Result one = failsim ("compare", "scenarios/change-ip-failover.yaml", "--variant", "a:", NULL);
+  Result bad = failsim ("compare", "scenarios/change-ip-failover.yaml", "--variant", "a b: x=1",
+                        "--variant", "c:", NULL);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "ttl30 is lower than ttl300 by "), "%s", r.out);
+  cr_assert (strstr (r.out, "no difference: same equals ttl300 in every replication"), "%s", r.out);
+  cr_assert_null (strstr (r.out, "same is lower"), "%s", r.out);
+  cr_assert_eq (one.status, 2);
+  cr_assert (strstr (one.err, "at least two variants"), "%s", one.err);
+  cr_assert_eq (bad.status, 2);
+  cr_assert (strstr (bad.err, "the name 'a b' must be"), "%s", bad.err);
+  result_clear (&r);
+  result_clear (&one);
+  result_clear (&bad);
+}
+
+/* A failing assertion: exit status 1, after the result files are written, and a JUnit file
+ * with one failure among two test cases. */
+Test (cli, a_failed_assertion_exits_1_and_writes_junit)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-cli-XXXXXX", NULL);
+  g_autofree char *junit = g_build_filename (tmp, "junit.xml", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  Result r = failsim ("run", "scenarios/change-ip-failover.yaml", "--reps", "2", "--out", out,
+                      "--assert", "outage.site.primary == 50m", "--assert", "downtime.p95 < 1m",
+                      "--junit", junit, NULL);
+  g_autofree char *xml = NULL, *json = NULL;
+
+  cr_assert_eq (r.status, 1, "%s", r.err);
+  cr_assert (strstr (r.out, "  PASS  outage.site.primary == 50m: 50m (mean of 2 replications"), "%s", r.out);
+  cr_assert (strstr (r.out, "  FAIL  downtime.p95 < 1m: "), "%s", r.out);
+  json = read_file (out, "experiment.json");
+  xml = read_file (tmp, "junit.xml");
+  cr_assert (strstr (xml, "<testsuite name=\"failsim run scenarios/change-ip-failover.yaml\" "
+                          "tests=\"2\" failures=\"1\""), "%s", xml);
+  cr_assert_eq (count_of (xml, "<testcase "), 2, "%s", xml);
+  cr_assert_eq (count_of (xml, "<failure message="), 1, "%s", xml);
+  g_unlink (junit);
+  remove_tree (out);
+  g_rmdir (tmp);
+  result_clear (&r);
+}
+
+/* One run (no --reps) takes assertions too, and keeps its summary as before. */
+Test (cli, assertions_on_one_run)
+{
+  Result r = failsim ("run", "scenarios/site-outage.yaml", "--assert", "outage.site.primary > 1h",
+                      NULL);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "seed 1, replication 0, horizon 6h"), "%s", r.out);
+  cr_assert (strstr (r.out, "  PASS  outage.site.primary > 1h: 2h17m36.346s (the run's value)"),
+             "%s", r.out);
+  result_clear (&r);
+}
+
+Test (cli, a_malformed_assertion_is_a_usage_error)
+{
+  Result r = failsim ("run", "scenarios/site-outage.yaml", "--assert", "downtime.p95 = 5m", NULL);
+  Result c = failsim ("compare", "scenarios/site-outage.yaml", "scenarios/branch-outages.yaml",
+                      "--assert", "site-outag:outage.site.primary < 1h", NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert_str_eq (r.err, "failsim run: --assert 'downtime.p95 = 5m': '=' is not an operator; "
+                           "write '==' to test equality\n"
+                           "Run 'failsim run --help' for its options.\n");
+  cr_assert_str_eq (r.out, "");
+  cr_assert_eq (c.status, 2);
+  cr_assert (strstr (c.err, "no variant named 'site-outag'; did you mean 'site-outage'?"), "%s", c.err);
+  result_clear (&r);
+  result_clear (&c);
+}
+
+Test (cli, bad_reps_and_jobs_say_why)
+{
+  Result r = failsim ("run", "scenarios/site-outage.yaml", "--reps", "0", NULL);
+  Result j = failsim ("run", "scenarios/site-outage.yaml", "--reps", "2", "--jobs", "x", NULL);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert (g_str_has_prefix (r.err, "failsim run: --reps: "), "%s", r.err);
+  cr_assert_eq (j.status, 2);
+  cr_assert (g_str_has_prefix (j.err, "failsim run: --jobs: "), "%s", j.err);
+  result_clear (&r);
+  result_clear (&j);
+}

@@ -1,8 +1,10 @@
-/* cmd-run.c: `failsim run`: one replication of a scenario, a summary, and result files. */
+/* cmd-run.c: `failsim run`: one replication of a scenario, a summary, and result files; or,
+ * with --reps, R replications and the statistics over them. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "failsim/experiment.h"
 #include "failsim/output.h"
 #include "failsim/scenario.h"
 #include "failsim/sim.h"
@@ -17,6 +19,67 @@ print_warnings (const FsScenario *sc)
     fprintf (stderr, "%s\n", (const char *) g_ptr_array_index (w, i));
 }
 
+static void
+result_clear (gpointer p)
+{
+  fs_assertion_result_clear (p);
+}
+
+/* Checks every assertion against @e, reports them, and returns the exit status. */
+static int
+check_assertions (GPtrArray *assertions, const FsExperiment *e, const FsScenario *sc,
+                  const char *junit_path, gboolean quiet)
+{
+  g_autoptr (GArray) results = g_array_new (FALSE, TRUE, sizeof (FsAssertionResult));
+  g_autofree char *suite = g_strdup_printf ("failsim run %s", fs_scenario_path (sc));
+  guint i;
+
+  g_array_set_clear_func (results, result_clear);
+  if (assertions->len == 0 && junit_path == NULL)
+    return FS_EXIT_OK;
+  g_array_set_size (results, assertions->len);
+  for (i = 0; i < assertions->len; i++)
+    {
+      const FsAssertion *a = g_ptr_array_index (assertions, i);
+
+      fs_assertion_check (a, e, a->text, &g_array_index (results, FsAssertionResult, i));
+    }
+  return fs_cli_report_assertions ("run", suite, results, junit_path, quiet);
+}
+
+/* --reps R with R > 1: the replications, their table, experiment.json and replications.csv. */
+static int
+run_replications (const FsScenario *sc, const FsExperimentOptions *opt, const char *out_dir,
+                  GPtrArray *assertions, const char *junit_path, gboolean quiet)
+{
+  g_autoptr (FsExperiment) e = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 wall_start = g_get_monotonic_time (), wall_us;
+
+  e = fs_experiment_run (sc, opt, &error);
+  if (e == NULL)
+    {
+      fprintf (stderr, "failsim run: %s\n", error->message);
+      return FS_EXIT_USAGE;
+    }
+  wall_us = g_get_monotonic_time () - wall_start;
+  if (out_dir != NULL && !fs_output_write_experiment (out_dir, e, &error))
+    {
+      fprintf (stderr, "failsim run: %s\n", error->message);
+      return FS_EXIT_FAILURE;
+    }
+  if (!quiet)
+    {
+      g_autofree char *text = fs_output_experiment_text (e);
+      guint jobs = MIN (opt->jobs, opt->reps);
+
+      fputs (text, stdout);
+      printf ("\nwall %.3f s, %u job%s%s%s\n", wall_us / 1e6, jobs, jobs == 1 ? "" : "s",
+              out_dir ? "; results in " : "", out_dir ? out_dir : "");
+    }
+  return check_assertions (assertions, e, sc, junit_path, quiet);
+}
+
 int
 fs_cmd_run (int argc, char **argv)
 {
@@ -24,7 +87,11 @@ fs_cmd_run (int argc, char **argv)
   g_autofree char *rep_text = NULL;
   g_autofree char *until_text = NULL;
   g_autofree char *out_dir = NULL;
+  g_autofree char *reps_text = NULL;
+  g_autofree char *jobs_text = NULL;
+  g_autofree char *junit_path = NULL;
   g_auto (GStrv) sets = NULL;
+  g_auto (GStrv) assert_texts = NULL;
   gboolean quiet = FALSE;
   const GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
@@ -35,34 +102,64 @@ fs_cmd_run (int argc, char **argv)
     { "until", 0, 0, G_OPTION_ARG_STRING, &until_text,
       "Simulated time to run to (default: the scenario's duration:), e.g. 90m", "DURATION" },
     { "rep", 0, 0, G_OPTION_ARG_STRING, &rep_text,
-      "Replication index: run k of a series gets its own random numbers (default 0)", "K" },
+      "Replication index: run k of a series gets its own random numbers (default 0); with --reps, the first of them", "K" },
+    { "reps", 'r', 0, G_OPTION_ARG_STRING, &reps_text,
+      "Run R replications (K, K+1, ... K+R-1) and print each metric's mean with its 95% confidence interval, sd, min and max (default 1: one run, as without this option)", "R" },
+    { "jobs", 'j', 0, G_OPTION_ARG_STRING, &jobs_text,
+      "Run replications on N threads (default: the number of processors); the results do not depend on N", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Write summary.json, outages.csv, notices.csv and, with clients, clients.csv and recovery.csv into DIR (created if needed)", "DIR" },
+      "Write summary.json, outages.csv, notices.csv and, with clients, clients.csv and recovery.csv into DIR (created if needed); with --reps, replications.csv and experiment.json", "DIR" },
+    { "assert", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &assert_texts,
+      "Check METRIC OP VALUE after the run (repeatable), e.g. 'downtime.p95 < 5m'; exit status 1 if one fails", "EXPR" },
+    { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit_path,
+      "Write the assertions' results as JUnit XML to FILE", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr (FsScenario) sc = NULL;
   g_autoptr (FsSim) sim = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) assertions = NULL;
   FsRunInfo info = { 0 };
+  guint reps = 1, jobs = fs_cli_default_jobs ();
   gint64 wall_start, wall_us;
+  int status;
 
-  if (!fs_cli_parse ("run", "SCENARIO", "Run one replication of SCENARIO and print a summary.",
+  if (!fs_cli_parse ("run", "SCENARIO",
+                     "Run one replication of SCENARIO and print a summary, or with --reps R,\n"
+                     "R replications and the mean of every metric with its 95% confidence interval.",
                      "The run is deterministic: the same scenario, seed, --set values and --rep give\n"
                      "byte-identical summary.json on any machine. Wall-clock figures go to the\n"
-                     "terminal only.\n"
+                     "terminal only. With --reps, replication k is seeded (seed, k): the same seed\n"
+                     "and --reps give byte-identical experiment.json and replications.csv for any\n"
+                     "--jobs. Metric names, the confidence interval and pooled quantiles:\n"
+                     "docs/experiments.md.\n"
+                     "\n"
+                     "An assertion is METRIC OP VALUE: OP one of < <= > >= == !=, VALUE a duration\n"
+                     "(5m, 300s; compared in seconds) or a plain number. With --reps the metric's\n"
+                     "mean is compared; METRIC.ci_low and METRIC.ci_high name the bounds of its\n"
+                     "95% CI, and S.pooled.p95 (p50, p99) the quantile pooled over clients.\n"
                      "\n"
                      "Examples:\n"
                      "  failsim run scenarios/site-outage.yaml\n"
                      "  failsim run scenarios/site-outage.yaml --seed 7 --until 30m --out out/run1\n"
                      "  failsim run scenarios/site-outage.yaml --set timeline.0.at=15m\n"
+                     "  failsim run scenarios/change-ip-failover.yaml --reps 20 --out out/ttl300\n"
+                     "  failsim run scenarios/change-ip-failover.yaml --reps 20 \\\n"
+                     "      --assert 'downtime.p95.ci_high < 8m' --junit out/junit.xml\n"
                      "\n"
-                     "Exit status: 0 success, 1 internal failure, 2 usage or input error.",
+                     "Exit status: 0 success, 1 internal failure or a failed assertion, 2 usage or\n"
+                     "input error.",
                      entries, &argc, &argv))
     return FS_EXIT_USAGE;
   if (argc != 2)
     return fs_cli_usage_error ("run", argc < 2 ? "a scenario file is required"
                                                : "one scenario at a time (got %d)", argc - 1);
+  if (!fs_cli_parse_count ("run", "--reps", reps_text, 1, &reps)
+      || !fs_cli_parse_count ("run", "--jobs", jobs_text, 1, &jobs))
+    return FS_EXIT_USAGE;
+  if ((assertions = fs_cli_parse_assertions ("run", assert_texts, NULL)) == NULL)
+    return FS_EXIT_USAGE;
 
   sc = fs_scenario_load (argv[1], (const char *const *) sets, &error);
   if (sc == NULL)
@@ -80,6 +177,16 @@ fs_cmd_run (int argc, char **argv)
   info.horizon = fs_scenario_duration (sc);
   if (until_text != NULL && !fs_time_parse (until_text, &info.horizon, &error))
     return fs_cli_usage_error ("run", "--until: %s", error->message);
+  if (reps > 1 && info.replication > G_MAXUINT64 - (reps - 1))
+    return fs_cli_usage_error ("run", "--rep %" G_GUINT64_FORMAT " with --reps %u goes past the "
+                               "last replication index", info.replication, reps);
+
+  if (reps > 1)
+    {
+      FsExperimentOptions opt = { info.seed, info.replication, reps, jobs, info.horizon };
+
+      return run_replications (sc, &opt, out_dir, assertions, junit_path, quiet);
+    }
 
   wall_start = g_get_monotonic_time ();
   sim = fs_sim_new (sc, info.seed, info.replication, &error);
@@ -107,5 +214,17 @@ fs_cmd_run (int argc, char **argv)
               wall_us > 0 ? events / (wall_us / 1e6) : 0.0, out_dir ? "; results in " : "",
               out_dir ? out_dir : "");
     }
-  return FS_EXIT_OK;
+  status = FS_EXIT_OK;
+  if (assertions->len > 0 || junit_path != NULL)
+    {
+      /* One replication is an experiment of one: the same names, each mean the run's value. */
+      FsExperimentOptions opt = { info.seed, info.replication, 1, 1, info.horizon };
+      g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_metric_set_free);
+      g_autoptr (FsExperiment) e = NULL;
+
+      g_ptr_array_add (one, fs_metric_set_from_sim (sim));
+      e = fs_experiment_new_from_sets (sc, &opt, g_steal_pointer (&one));
+      status = check_assertions (assertions, e, sc, junit_path, quiet);
+    }
+  return status;
 }

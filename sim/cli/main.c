@@ -10,7 +10,8 @@
 #include "fs-config.h"
 
 static const FsCommand commands[] = {
-  { "run", "run one replication of a scenario and print a summary", fs_cmd_run },
+  { "run", "run a scenario once and print a summary, or R times (--reps) with confidence intervals", fs_cmd_run },
+  { "compare", "compare variants of a scenario over the same replications, with paired differences", fs_cmd_compare },
   { "validate", "check scenario files without running them", fs_cmd_validate },
   { "keys", "list every scenario key and timeline action, with types and defaults", fs_cmd_keys },
 };
