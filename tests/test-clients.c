@@ -86,7 +86,7 @@ Test (clients, one_client_sums_its_two_episodes)
   cr_assert_eq (c->downtime, 26 * S);
   cr_assert_eq (c->first_failure, 10 * S);
   cr_assert_eq (c->last_recovery, 101 * S);
-  cr_assert_eq (c->down_since, -1);
+  cr_assert_eq (c->charged_until, -1);
   cr_assert_eq (c->population, 0);
   fixture_free (&f);
 }
@@ -189,7 +189,8 @@ Test (clients, a_client_down_at_the_end_is_counted_to_the_finish)
 
   c = fs_client_stats_client (f.cs, 1);
   cr_assert_eq (c->downtime, 50 * S);
-  cr_assert_eq (c->down_since, 10 * S);
+  /* Still open: charged up to the end, and marked so. */
+  cr_assert_eq (c->charged_until, 60 * S);
   cr_assert_eq (c->last_recovery, -1);
   s = fs_client_stats_service (f.cs, svc);
   cr_assert_eq (s->down_at_end, 1);
@@ -661,7 +662,8 @@ Test (client_output, a_run_without_clients_has_no_client_files_nor_services)
 }
 
 /* The columns are those of the outages and measures blocks: labels padded to "measures" (8),
- * the longest here. */
+ * the longest here. The budget line follows for each affected service: these outcomes came
+ * without a workload to classify them, so all of it is 'other'. */
 Test (client_output, text_summary_lists_services_and_figures)
 {
   g_autoptr (FsScenario) sc = NULL;
@@ -674,6 +676,7 @@ Test (client_output, text_summary_lists_services_and_figures)
     "  services clients affected  mean           p95            max            client-s lost  window\n"
     "  web            2        2  22.5s          24.75s         25s                     45.0  10s .. (still down)\n"
     "  api            1        0  -              -              -                        0.0  -\n"
+    "  web      budget: other 22.5s\n"
     "\n"
     "  dns.servers ns1: queries 1234, peak_qps 3\n"
     "  dns.servers ns2: queries 12.5\n"

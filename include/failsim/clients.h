@@ -5,7 +5,9 @@
  * failure) as it happens. From those it keeps, per client, the downtime (from the first failed
  * request to the first success after it, summed over episodes) and, per service, the outage
  * window, the recovery curve (the share of clients served, sampled on a fixed grid), the
- * client-seconds lost and the distribution of client downtime.
+ * client-seconds lost, the distribution of client downtime, and the downtime budget: every
+ * nanosecond of every episode charged to exactly one phase (FsPhase), so that a service's phases
+ * sum to its client-seconds lost exactly.
  *
  * Requests are too many to be notices (one per client per minute, for a million clients), so
  * the workload calls in directly; the state per client is one fixed-size record in a flat
@@ -38,16 +40,36 @@ typedef enum {
 
 const char *fs_fail_cause_name (FsFailCause cause);   /* "servfail", "no_host", ... */
 
+/* What kept a client down, for the downtime budget. The names (fs_phase_name) are summary.json
+ * keys. The collector only adds up what it is told: the workload decides which phase a stretch
+ * of an episode belongs to (docs/model-dns.md, "Downtime budget"). */
+typedef enum {
+  FS_PHASE_DETECTION,      /* no server alive and no recovery under way (detection and decision) */
+  FS_PHASE_ORCHESTRATION,  /* a recovery plan of the service runs and has not yet made it work */
+  FS_PHASE_BOOT,           /* no server alive; a replacement is booting */
+  FS_PHASE_ROUTING,        /* a server is alive, but the network does not deliver to it */
+  FS_PHASE_DNS_UPDATE,     /* the zone does not yet give a working address (registration, script) */
+  FS_PHASE_DNS,            /* a cache still hands out the old answer, within its TTL */
+  FS_PHASE_DNS_VIOLATION,  /* a resolver still hands it out past its TTL (it violates TTLs) */
+  FS_PHASE_RETRY,          /* nothing blocked it any more: it had not asked again yet */
+  FS_PHASE_OTHER,          /* anything else (its resolver unreachable, its own router down) */
+  FS_PHASE_N
+} FsPhase;
+
+const char *fs_phase_name (FsPhase phase);   /* "detection", "dns_violation", ... */
+
 /* One client's record. Times are ns; -1 where there is none. */
 typedef struct {
   uint32_t requests;        /* requests made, retries included */
   uint32_t failed;          /* of which failed */
   uint32_t episodes;        /* failure episodes begun */
-  uint32_t population;      /* index of its population */
-  FsTime downtime;          /* total of its closed episodes, plus the open one at finish */
+  uint16_t population;      /* index of its population (at most 65535 populations) */
+  uint8_t phase;            /* FsPhase the rest of its open episode is charged to, until told */
+  uint8_t reserved;
+  FsTime downtime;          /* its episodes so far: the time charged to phases, up to finish */
   FsTime first_failure;     /* when its first failed request was */
   FsTime last_recovery;     /* when its last episode ended, -1 if none ended */
-  FsTime down_since;        /* start of the open episode, -1 when served */
+  FsTime charged_until;     /* its open episode is charged up to here; -1 when served (none open) */
 } FsClientRecord;
 
 /* A service's figures, complete after fs_client_stats_finish(). Times in ns; -1 where none. */
@@ -59,6 +81,8 @@ typedef struct {
   uint64_t requests, failed;
   uint64_t failed_by_cause[FS_FAIL_N];
   FsTime client_time_lost;      /* sum of the clients' downtime */
+  /* The downtime budget: client_time_lost by phase; the phases sum to it exactly. */
+  FsTime budget[FS_PHASE_N];
   FsTime window_start;          /* the first failed request of any client */
   FsTime window_end;            /* the last recovery, or -1 if a client was still down at finish */
   /* Client downtime over the affected clients: mean, quantiles (linear interpolation between
@@ -81,18 +105,32 @@ void fs_client_stats_set_sample_interval (FsClientStats *cs, FsTime interval);
 guint fs_client_stats_add_service (FsClientStats *cs, const char *name);
 
 /* Adds @count clients of population @name, using @service; returns the index of the first.
- * Clients are numbered consecutively across populations, in the order they are added. */
+ * Clients are numbered consecutively across populations, in the order they are added. At most
+ * 65535 populations. */
 guint fs_client_stats_add_population (FsClientStats *cs, const char *name, guint service,
                                       guint count);
 
 /* --- reporting (at run time) ---------------------------------------------------------------- */
 
 /* A request of @client at @now (never earlier than the last one reported) ended with @cause;
- * FS_FAIL_NONE is a success. O(1), no allocation beyond the curve's growth. */
+ * FS_FAIL_NONE is a success. A failure that opens an episode starts charging it at @now, to
+ * FS_PHASE_OTHER until fs_client_stats_set_phase() says otherwise; any outcome in an open
+ * episode first charges what is left of it, up to @now, to the client's phase; a success then
+ * closes it. O(1), no allocation beyond the curve's growth. */
 void fs_client_stats_record (FsClientStats *cs, guint client, FsTime now, FsFailCause cause);
 
-/* Closes open episodes at @now (they count up to there) and computes the services' figures.
- * fs_metrics_finish() calls it. */
+/* Charges @client's open episode from where its charge stands up to @until to @phase: its
+ * downtime and its service's budget grow by the same amount. @until may not lie beyond the
+ * next outcome to be reported; an @until at or before the charge point, or a client that is
+ * served, changes nothing. O(1). */
+void fs_client_stats_charge (FsClientStats *cs, guint client, FsTime until, FsPhase phase);
+
+/* The phase the rest of @client's open episode goes to, until charged otherwise. No effect on
+ * a client that is served. */
+void fs_client_stats_set_phase (FsClientStats *cs, guint client, FsPhase phase);
+
+/* Closes open episodes at @now (they count up to there, the rest charged to each client's
+ * phase) and computes the services' figures. fs_metrics_finish() calls it. */
 void fs_client_stats_finish (FsClientStats *cs, FsTime now);
 
 /* --- reading -------------------------------------------------------------------------------- */

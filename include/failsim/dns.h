@@ -80,11 +80,19 @@ typedef struct {
   FsTime expires;      /* fresh until then, violation included, ns */
   FsTime stale_until;  /* may be served stale until then */
   FsTime ttl;          /* the TTL it was stored with, after clamping */
+  FsTime stored;       /* when it was stored (before 0 for a warm start): honest until stored + ttl */
 } FsDnsCacheEntry;
 
 /* @resolver's cache entry for (@name, @type), or FALSE when it holds none. */
 gboolean fs_dns_cache_entry (const FsDns *dns, guint resolver, guint name, FsDnsType type,
                              FsDnsCacheEntry *out);
+
+/* What a fetch by @resolver for (@name, @qtype: A or AAAA) would find now, without fetching: in
+ * *@address the address held by the first server of the name's zone that serves and is reachable
+ * from the resolver, CNAMEs followed (at most 8), or -1 when the record does not exist. FALSE
+ * when some step finds no server to ask. Changes nothing and counts no query. */
+gboolean fs_dns_zone_answer (const FsDns *dns, guint resolver, guint name, FsDnsType qtype,
+                             int *address);
 
 /* Whether @resolver was drawn (or configured) as one that keeps records past their TTL. */
 gboolean fs_dns_resolver_violates (const FsDns *dns, guint resolver);

@@ -116,6 +116,9 @@ uint64_t fs_dr_steps_failed (const FsDr *dr, guint plan);
 
 FsDrVmState fs_dr_vm_state (const FsDr *dr, guint vm);
 
+/* Whether @vm belongs to a group of @plan. */
+gboolean fs_dr_plan_has_vm (const FsDr *dr, guint plan, guint vm);
+
 /* Whether @vm's replica runs (or boots) in a test failover's isolated network now. */
 gboolean fs_dr_vm_in_test (const FsDr *dr, guint vm);
 

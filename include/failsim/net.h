@@ -87,6 +87,8 @@ int fs_net_host_site (const FsNet *net, guint host);
 /* Whether @host runs (it was not stopped, or was started): and alive = running in a live site. */
 gboolean fs_net_host_is_running (const FsNet *net, guint host);
 gboolean fs_net_host_is_alive (const FsNet *net, guint host);
+/* Whether @host was started with a boot time that has not yet passed (it runs once it has). */
+gboolean fs_net_host_is_booting (const FsNet *net, guint host);
 
 /* Starts a stopped host after @boot ns (0: now), or stops it (abandoning a boot in progress).
  * Reports host.up / host.down when its running state changes. */

@@ -6,7 +6,9 @@
  * must reach the address through the network model, and succeeds only if a live host that
  * owns the address serves the service. A failed request closes the connection, and the
  * client retries with exponential backoff. Every outcome goes to the metrics' client
- * collector (clients.h), which measures per-client downtime.
+ * collector (clients.h), which measures per-client downtime; the workload also charges every
+ * stretch of it to the phase that caused it (detection, boot, routing, DNS, retry ...: the
+ * downtime budget, docs/model-dns.md).
  *
  * Owns the scenario keys workload:, services:, clients:. Per-client state is one 24-byte
  * record in a flat array; per-client random draws are counter-based (rng.h), keyed by the

@@ -970,8 +970,44 @@ fs_dns_cache_entry (const FsDns *d, guint resolver, guint name, FsDnsType type, 
   e = entry (d, resolver, name * FS_DNS_N_TYPES + type);
   if (!e->present)
     return FALSE;
-  *out = (FsDnsCacheEntry) { e->value, e->expires, e->stale_until, e->ttl };
+  *out = (FsDnsCacheEntry) { e->value, e->expires, e->stale_until, e->ttl, e->stored };
   return TRUE;
+}
+
+gboolean
+fs_dns_zone_answer (const FsDns *d, guint resolver, guint name, FsDnsType qtype, int *address)
+{
+  int from;
+  guint cur = name, depth, i;
+
+  g_return_val_if_fail (resolver < d->nres && name < d->nn && qtype != FS_DNS_CNAME, FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+  from = host_router (d, resolver_spec (d, resolver)->host);
+  /* As fetch() and fs_dns_resolve() would walk it; a link within one zone picks the same server
+   * again, since nothing changes between the steps. */
+  for (depth = 0; depth <= MAX_CHAIN; depth++)
+    {
+      int z = name_zone (d, cur), slot = -1;
+      const Rec *c, *a;
+
+      if (z < 0)
+        return FALSE;
+      for (i = d->zone_slot[z]; i < d->zone_slot[z + 1] && slot < 0; i++)
+        if (serving (d, i) && reaches (d, from, d->slot_host[i]))
+          slot = (int) i;
+      if (slot < 0)
+        return FALSE;
+      c = rec (d, (guint) slot, cur * FS_DNS_N_TYPES + FS_DNS_CNAME);
+      a = rec (d, (guint) slot, cur * FS_DNS_N_TYPES + qtype);
+      if (c->value >= 0)
+        {
+          cur = (guint) c->value;
+          continue;
+        }
+      *address = a->value;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 gboolean

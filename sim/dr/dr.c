@@ -1243,6 +1243,13 @@ plan_has_vm (const FsDr *d, guint plan, guint vm)
   return FALSE;
 }
 
+gboolean
+fs_dr_plan_has_vm (const FsDr *d, guint plan, guint vm)
+{
+  g_return_val_if_fail (plan < d->np && vm < d->nv, FALSE);
+  return plan_has_vm (d, plan, vm);
+}
+
 /* A NIC of a VM protected to Azure whose network is not mapped: after failover it reaches only
  * the VMs of its recovery plan (seed 003). */
 static gboolean

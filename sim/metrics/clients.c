@@ -41,6 +41,18 @@ static const char *const cause_names[FS_FAIL_N] = {
   [FS_FAIL_NOT_SERVING] = "not_serving",
 };
 
+static const char *const phase_names[FS_PHASE_N] = {
+  [FS_PHASE_DETECTION] = "detection",
+  [FS_PHASE_ORCHESTRATION] = "orchestration",
+  [FS_PHASE_BOOT] = "boot",
+  [FS_PHASE_ROUTING] = "routing",
+  [FS_PHASE_DNS_UPDATE] = "dns_update",
+  [FS_PHASE_DNS] = "dns",
+  [FS_PHASE_DNS_VIOLATION] = "dns_violation",
+  [FS_PHASE_RETRY] = "retry",
+  [FS_PHASE_OTHER] = "other",
+};
+
 /* The record is the whole per-client cost of a million-client run: keep it at 48 bytes. */
 G_STATIC_ASSERT (sizeof (FsClientRecord) == 48);
 
@@ -49,6 +61,13 @@ fs_fail_cause_name (FsFailCause cause)
 {
   g_return_val_if_fail ((guint) cause < FS_FAIL_N, "unknown");
   return cause_names[cause];
+}
+
+const char *
+fs_phase_name (FsPhase phase)
+{
+  g_return_val_if_fail ((guint) phase < FS_PHASE_N, "unknown");
+  return phase_names[phase];
 }
 
 FsClientStats *
@@ -128,13 +147,15 @@ fs_client_stats_add_population (FsClientStats *cs, const char *name, guint servi
 
   g_return_val_if_fail (cs != NULL && name != NULL, 0);
   g_return_val_if_fail (service < cs->services->len, 0);
+  g_return_val_if_fail (cs->populations->len < G_MAXUINT16, 0);   /* FsClientRecord.population */
   first = cs->clients->len;
   p.name = g_strdup (name);
   p.service = service;
   g_array_append_val (cs->populations, p);
 
-  r.population = cs->populations->len - 1;
-  r.first_failure = r.last_recovery = r.down_since = -1;
+  r.population = (uint16_t) (cs->populations->len - 1);
+  r.phase = FS_PHASE_OTHER;
+  r.first_failure = r.last_recovery = r.charged_until = -1;
   g_array_set_size (cs->clients, first + count);
   for (i = first; i < first + count; i++)
     g_array_index (cs->clients, FsClientRecord, i) = r;
@@ -166,6 +187,27 @@ sample_until (Service *s, FsTime until, gboolean inclusive)
     }
 }
 
+static Service *
+service_of (FsClientStats *cs, const FsClientRecord *c)
+{
+  return &g_array_index (cs->services, Service,
+                         g_array_index (cs->populations, Population, c->population).service);
+}
+
+/* Every nanosecond of downtime goes through here, to the client and to one phase of its
+ * service at once: that is what makes the budget sum to the downtime exactly. */
+static void
+charge (FsClientRecord *c, Service *s, FsTime until, FsPhase phase)
+{
+  FsTime d = until - c->charged_until;
+
+  if (c->charged_until < 0 || d <= 0)
+    return;
+  c->downtime += d;
+  s->st.budget[phase] += d;
+  c->charged_until = until;
+}
+
 void
 fs_client_stats_record (FsClientStats *cs, guint client, FsTime now, FsFailCause cause)
 {
@@ -179,20 +221,21 @@ fs_client_stats_record (FsClientStats *cs, guint client, FsTime now, FsFailCause
   cs->last_time = now;
 
   c = &g_array_index (cs->clients, FsClientRecord, client);
-  s = &g_array_index (cs->services, Service,
-                      g_array_index (cs->populations, Population, c->population).service);
+  s = service_of (cs, c);
   sample_until (s, now, FALSE);
 
   c->requests++;
   s->st.requests++;
+  charge (c, s, now, (FsPhase) c->phase);
   if (cause != FS_FAIL_NONE)
     {
       c->failed++;
       s->st.failed++;
       s->st.failed_by_cause[cause]++;
-      if (c->down_since < 0)
+      if (c->charged_until < 0)
         {
-          c->down_since = now;
+          c->charged_until = now;
+          c->phase = FS_PHASE_OTHER;
           c->episodes++;
           s->down_now++;
           if (c->first_failure < 0)
@@ -202,14 +245,37 @@ fs_client_stats_record (FsClientStats *cs, guint client, FsTime now, FsFailCause
             s->st.window_start = now;
         }
     }
-  else if (c->down_since >= 0)
+  else if (c->charged_until >= 0)
     {
-      c->downtime += now - c->down_since;
       c->last_recovery = now;
-      c->down_since = -1;
+      c->charged_until = -1;
       s->down_now--;
       s->last_recovery = now;
     }
+}
+
+void
+fs_client_stats_charge (FsClientStats *cs, guint client, FsTime until, FsPhase phase)
+{
+  FsClientRecord *c;
+
+  g_return_if_fail (cs != NULL && !cs->finished);
+  g_return_if_fail (client < cs->clients->len);
+  g_return_if_fail ((guint) phase < FS_PHASE_N);
+  c = &g_array_index (cs->clients, FsClientRecord, client);
+  charge (c, service_of (cs, c), until, phase);
+}
+
+void
+fs_client_stats_set_phase (FsClientStats *cs, guint client, FsPhase phase)
+{
+  FsClientRecord *c;
+
+  g_return_if_fail (cs != NULL && client < cs->clients->len);
+  g_return_if_fail ((guint) phase < FS_PHASE_N);
+  c = &g_array_index (cs->clients, FsClientRecord, client);
+  if (c->charged_until >= 0)
+    c->phase = (uint8_t) phase;
 }
 
 static int
@@ -258,14 +324,12 @@ fs_client_stats_finish (FsClientStats *cs, FsTime now)
   for (i = 0; i < cs->clients->len; i++)
     {
       FsClientRecord *c = &g_array_index (cs->clients, FsClientRecord, i);
-      Service *s = &g_array_index (cs->services, Service,
-                                   g_array_index (cs->populations, Population,
-                                                  c->population).service);
+      Service *s = service_of (cs, c);
 
-      if (c->down_since >= 0)
+      if (c->charged_until >= 0)
         {
-          /* Counted up to the end; down_since stays, so readers see it was still open. */
-          c->downtime += now - c->down_since;
+          /* Counted up to the end; charged_until stays set, so readers see it was still open. */
+          charge (c, s, now, (FsPhase) c->phase);
           s->st.down_at_end++;
         }
       if (c->failed > 0)

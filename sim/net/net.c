@@ -1262,6 +1262,13 @@ fs_net_host_is_alive (const FsNet *n, guint host)
   return n->host_running[host] && fs_sites_is_up (n->sites, n->host_site[host]);
 }
 
+gboolean
+fs_net_host_is_booting (const FsNet *n, guint host)
+{
+  g_return_val_if_fail (host < n->nh, FALSE);
+  return n->host_boot[host] != FS_HANDLE_NONE;
+}
+
 void
 fs_net_listen_hosts (FsNet *n, FsNetHostListener fn, void *data)
 {

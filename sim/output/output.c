@@ -154,6 +154,23 @@ add_services (JsonBuilder *b, const FsClientStats *cs)
           json_builder_end_object (b);
         }
 
+      /* Mean seconds per affected client, phase by phase; the phases add up to the mean downtime
+       * (to rounding of the division: their totals in ns add up to client_seconds_lost exactly). */
+      json_builder_set_member_name (b, "budget");
+      if (s->affected == 0)
+        json_builder_add_null_value (b);
+      else
+        {
+          json_builder_begin_object (b);
+          for (c = 0; c < FS_PHASE_N; c++)
+            {
+              json_builder_set_member_name (b, fs_phase_name ((FsPhase) c));
+              json_builder_add_double_value (b, fs_time_to_seconds (s->budget[c]) / (double) s->affected);
+            }
+          add_duration_seconds (b, "total", s->mean);
+          json_builder_end_object (b);
+        }
+
       json_builder_set_member_name (b, "window");
       json_builder_begin_object (b);
       add_time (b, "start", s->window_start);
@@ -444,7 +461,7 @@ clients_csv (FsSim *sim)
       append_seconds (csv, c->first_failure);
       g_string_append_c (csv, ',');
       append_seconds (csv, c->last_recovery);
-      g_string_append (csv, c->down_since >= 0 ? ",1\n" : ",0\n");
+      g_string_append (csv, c->charged_until >= 0 ? ",1\n" : ",0\n");
     }
   return g_string_free (csv, FALSE);
 }
@@ -493,6 +510,31 @@ format_or_dash (FsTime t, char *buf, size_t size)
     format_for_people (t, buf, size);
 }
 
+/* "  app budget: detection 2m, boot 2m24.712s, ..., retry 31.2s": the mean per affected client
+ * of each phase that has any time, in the order of FsPhase. */
+static void
+append_budget_text (GString *out, const FsServiceStats *s, int width)
+{
+  gboolean first = TRUE;
+  int c;
+
+  if (s->affected == 0)
+    return;
+  g_string_append_printf (out, "  %-*s budget:", width, s->name);
+  for (c = 0; c < FS_PHASE_N; c++)
+    {
+      char mean[FS_TIME_BUFSZ];
+
+      if (s->budget[c] == 0)
+        continue;
+      format_for_people ((s->budget[c] + (FsTime) s->affected / 2) / (FsTime) s->affected, mean,
+                         sizeof mean);
+      g_string_append_printf (out, "%s %s %s", first ? "" : ",", fs_phase_name ((FsPhase) c), mean);
+      first = FALSE;
+    }
+  g_string_append_c (out, '\n');
+}
+
 static void
 append_services_text (GString *out, const FsClientStats *cs, int width)
 {
@@ -525,6 +567,8 @@ append_services_text (GString *out, const FsClientStats *cs, int width)
       else
         g_string_append_printf (out, "%s .. %s\n", start, end);
     }
+  for (i = 0; i < fs_client_stats_n_services (cs); i++)
+    append_budget_text (out, fs_client_stats_service (cs, i), width);
 }
 
 /* One line per subject of a group: "  dns.servers ns1: queries 1234, peak_qps 12". */

@@ -4,7 +4,14 @@
  * where each default comes from. Simplified: a request takes no time and fails at once (no
  * TCP timeouts; the retry backoff stands for them); a client whose own site is down sends
  * nothing (its users are down with it, which is not the service's downtime); one cache layer
- * per client, the outermost one that decides. */
+ * per client, the outermost one that decides.
+ *
+ * It also draws up the downtime budget (docs/model-dns.md, "Downtime budget"): the clients of
+ * one router, service and resolver share a view of the world, whose phase (no server yet, a
+ * plan running, routing, the zone not updated, or working) is re-read after every instant with
+ * a notice and kept as a short history; a client's stretch of downtime between two requests is
+ * charged along that history, and where the world worked, to the caches that still held the
+ * old answer, then to its retry. */
 #include "failsim/workload.h"
 
 #include <math.h>
@@ -12,6 +19,7 @@
 
 #include "failsim/clients.h"
 #include "failsim/dns.h"
+#include "failsim/dr.h"
 #include "failsim/l2.h"
 #include "failsim/metrics.h"
 #include "failsim/net.h"
@@ -24,7 +32,7 @@
 #define MAX_SERVICES 100000
 #define NO_ENTRY INT32_MIN
 
-enum { EV_REQUEST };
+enum { EV_REQUEST, EV_SETTLE };
 
 /* What a counter-based draw is for: each purpose has its own sequence, so turning jitter or TTL
  * violation on does not move a client's arrivals. */
@@ -397,7 +405,44 @@ typedef struct {
   int resolver_host;
   guint name;                /* the service's DNS name */
   FsDnsType qtype;
+  guint view;                /* the View its clients share */
 } Population;
+
+/* --- the downtime budget's view of the world ---------------------------------------------------- */
+
+/* The world works for a view: a server is alive and reachable, and the zone gives its address. */
+#define PHASE_OK FS_PHASE_N
+
+/* A change of a view's world, from @since on. */
+typedef struct {
+  FsTime since;
+  int32_t zone;              /* PHASE_OK: the working address the zone gives; else NO_ENTRY */
+  uint8_t phase;             /* FsPhase, or PHASE_OK */
+} Change;
+
+/* A client's stretch between two requests rarely spans more than a few changes; one that spans
+ * more is charged, before the oldest change kept, to the phase its request found. */
+#define HISTORY 32
+
+/* An answer the resolver handed out, and until when it keeps handing it out. */
+typedef struct {
+  int32_t value;             /* address, -1 negative, NO_ENTRY for an empty slot */
+  FsTime until;              /* the latest expiry it was given with */
+  FsTime honest_until;       /* that expiry by the record's TTL alone (earlier at a violator) */
+} Answer;
+
+#define ANSWERS 4
+
+/* What the clients of every population with one router, service and resolver share: the world
+ * as they see it, its recent changes, and the answers their resolver handed out. */
+typedef struct {
+  guint router, service, resolver, name;
+  FsDnsType qtype;
+  gboolean violates;         /* the resolver keeps records past their TTL */
+  guint n_changes;           /* changes recorded so far; the last HISTORY are kept */
+  Change history[HISTORY];
+  Answer answers[ANSWERS];
+} View;
 
 struct FsWorkload {
   FsModel base;
@@ -415,6 +460,16 @@ struct FsWorkload {
   int *address_host;         /* [address] the host owning it, or -1 */
   FsL2 *l2;                  /* NULL without VLANs */
   gsl_rng *violation_rng;
+
+  /* The budget. */
+  FsSim *sim;
+  FsDr *dr;                  /* NULL without recovery plans; looked up at the first use */
+  gboolean bound;            /* dr and plans looked up (the dr model is built after this one) */
+  GArray **plans;            /* [service] of int: the recovery plans with a VM of the service */
+  View *views;
+  guint nv;
+  gboolean dirty;            /* a notice came since the views were last read */
+  gboolean settle_pending;   /* an EV_SETTLE is scheduled */
 };
 
 /* A uniform draw for @purpose, number @n of that purpose, of @client: keyed by the population's
@@ -505,9 +560,12 @@ reach_cause (FsReachStatus s)
     }
 }
 
-/* The address a request goes to, or a failure cause with *@addr = -1. */
+static void note_answer (FsWorkload *w, View *v, const FsDnsAnswer *ans);
+
+/* The address a request goes to, or a failure cause with *@addr = -1. *@from_cache is TRUE when
+ * the client's own cache gave it. */
 static FsFailCause
-resolve (FsWorkload *w, Client *c, guint client, int *addr, FsReach *x)
+resolve (FsWorkload *w, Client *c, guint client, int *addr, FsReach *x, gboolean *from_cache)
 {
   const Population *pop = &w->pops[c->pop];
   FsTime now = fs_kernel_now (w->k), keep;
@@ -522,6 +580,7 @@ resolve (FsWorkload *w, Client *c, guint client, int *addr, FsReach *x)
   if (c->cache_addr != NO_ENTRY && now < c->cache_expires)
     {
       *addr = c->cache_addr;
+      *from_cache = TRUE;
       return c->cache_addr >= 0 ? FS_FAIL_NONE : FS_FAIL_NXDOMAIN;
     }
   c->cache_addr = NO_ENTRY;
@@ -531,6 +590,7 @@ resolve (FsWorkload *w, Client *c, guint client, int *addr, FsReach *x)
   ans = fs_dns_resolve (w->dns, (guint) pop->spec->resolver, pop->name, pop->qtype);
   if (ans.status == FS_DNS_SERVFAIL)
     return FS_FAIL_SERVFAIL;
+  note_answer (w, &w->views[pop->view], &ans);
   keep = cache_time (w, c, client, ans.ttl, ans.status == FS_DNS_NEGATIVE);
   if (keep > 0)
     {
@@ -543,6 +603,315 @@ resolve (FsWorkload *w, Client *c, guint client, int *addr, FsReach *x)
   return FS_FAIL_NONE;
 }
 
+/* --- the downtime budget ------------------------------------------------------------------------ */
+
+static gboolean
+serves (const FsWorkload *w, guint service, int host)
+{
+  return host >= 0 && w->serves[(size_t) service * w->nh + (guint) host];
+}
+
+/* Whether a packet from @router to @ip reaches @host, the host that owns it. */
+static gboolean
+delivers (const FsWorkload *w, guint router, const FsIp *ip, int host)
+{
+  FsReach x = fs_net_reach (w->net, router, ip);
+
+  return x.status == FS_REACH_DELIVERED && x.host == host;
+}
+
+/* The recovery plans that start a VM of each service. The dr model is built after this one, so
+ * they are looked up at the first use. */
+static void
+bind_plans (FsWorkload *w)
+{
+  FsModel *model = fs_sim_model (w->sim, "dr");
+  guint s, p, vm, k;
+
+  w->bound = TRUE;
+  if (model == NULL)
+    return;
+  w->dr = fs_dr_from_model (model);
+  w->plans = g_new0 (GArray *, MAX (w->ns, 1));
+  for (s = 0; s < w->ns; s++)
+    {
+      w->plans[s] = g_array_new (FALSE, FALSE, sizeof (int));
+      for (p = 0; p < fs_dr_n_plans (w->dr); p++)
+        {
+          gboolean covers = FALSE;
+          int plan = (int) p;
+
+          for (vm = 0; vm < fs_dr_n_vms (w->dr) && !covers; vm++)
+            {
+              if (!fs_dr_plan_has_vm (w->dr, p, vm))
+                continue;
+              for (k = 0; k < fs_dr_vm_n_nics (w->dr, vm) && !covers; k++)
+                covers = serves (w, s, fs_dr_nic_host (w->dr, vm, k))
+                         || serves (w, s, fs_dr_nic_replica_host (w->dr, vm, k));
+            }
+          if (covers)
+            g_array_append_val (w->plans[s], plan);
+        }
+    }
+}
+
+/* Whether a recovery plan that starts a VM of @service is failing over or back now. */
+static gboolean
+plan_running (FsWorkload *w, guint service)
+{
+  guint i;
+
+  if (!w->bound)
+    bind_plans (w);
+  if (w->plans == NULL)
+    return FALSE;
+  for (i = 0; i < w->plans[service]->len; i++)
+    {
+      FsDrPlanState st = fs_dr_plan_state (w->dr, (guint) g_array_index (w->plans[service], int, i));
+
+      if (st == FS_DR_PLAN_FAILING_OVER || st == FS_DR_PLAN_FAILING_BACK)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What keeps the clients of @v from being served now, whatever they hold: the first of no server
+ * alive (a boot under way, a plan running, or nothing: detection), their own router down, no live
+ * server reachable, the zone not giving the address of one; or PHASE_OK, with that address in
+ * *@zone. While a plan of the service runs, what it may still fix is its orchestration. */
+static guint
+world_phase (FsWorkload *w, const View *v, int *zone)
+{
+  const ServiceSpec *ss = &g_array_index (w->spec->services, ServiceSpec, v->service);
+  gboolean alive = FALSE, booting = FALSE, reachable = FALSE, running = plan_running (w, v->service);
+  int addr, h;
+  guint i;
+
+  *zone = NO_ENTRY;
+  for (i = 0; i < ss->n_hosts; i++)
+    {
+      if (fs_net_host_is_alive (w->net, (guint) ss->hosts[i]))
+        alive = TRUE;
+      else if (fs_net_host_is_booting (w->net, (guint) ss->hosts[i]))
+        booting = TRUE;
+    }
+  if (!alive)
+    return booting ? FS_PHASE_BOOT : running ? FS_PHASE_ORCHESTRATION : FS_PHASE_DETECTION;
+  if (!fs_net_router_is_up (w->net, v->router))
+    return FS_PHASE_OTHER;
+  for (i = 0; i < ss->n_hosts && !reachable; i++)
+    {
+      h = ss->hosts[i];
+      reachable = fs_net_host_is_alive (w->net, (guint) h)
+                  && delivers (w, v->router, fs_net_host_ip (w->net, (guint) h), h);
+    }
+  if (!reachable)
+    return running ? FS_PHASE_ORCHESTRATION : FS_PHASE_ROUTING;
+  h = fs_dns_zone_answer (w->dns, v->resolver, v->name, v->qtype, &addr) && addr >= 0
+      ? w->address_host[addr] : -1;
+  if (!serves (w, v->service, h) || !fs_net_host_is_alive (w->net, (guint) h)
+      || !delivers (w, v->router, w->address_ip[addr], h))
+    return running ? FS_PHASE_ORCHESTRATION : FS_PHASE_DNS_UPDATE;
+  *zone = addr;
+  return PHASE_OK;
+}
+
+static void
+record_change (View *v, FsTime now, guint phase, int zone)
+{
+  Change *last = v->n_changes > 0 ? &v->history[(v->n_changes - 1) % HISTORY] : NULL;
+
+  if (last != NULL && last->phase == phase && last->zone == zone)
+    return;
+  /* Read again within one instant: the later reading is what held from it on. */
+  if (last != NULL && last->since == now)
+    {
+      last->phase = (uint8_t) phase;
+      last->zone = zone;
+      return;
+    }
+  v->history[v->n_changes++ % HISTORY] = (Change) { now, zone, (uint8_t) phase };
+}
+
+/* Reads every view's world now. */
+static void
+settle (FsWorkload *w)
+{
+  FsTime now = fs_kernel_now (w->k);
+  guint i;
+
+  for (i = 0; i < w->nv; i++)
+    {
+      int zone;
+      guint phase = world_phase (w, &w->views[i], &zone);
+
+      record_change (&w->views[i], now, phase, zone);
+    }
+  w->dirty = FALSE;
+}
+
+/* Every change that can alter a view's world comes with a notice (a host, link, router or site
+ * up or down, a route change, a DNS update or copy, a plan's step, a timeline action, which is
+ * announced just before it acts): read the views again once the instant has settled. */
+static void
+on_notice (FsKernel *k, const FsNotice *notice, void *user_data)
+{
+  FsWorkload *w = user_data;
+
+  (void) notice;
+  w->dirty = TRUE;
+  if (w->settle_pending)
+    return;
+  w->settle_pending = TRUE;
+  fs_kernel_schedule_at (k, &w->base, fs_kernel_now (k), FS_PRIORITY_MEASURE, EV_SETTLE, 0, 0);
+}
+
+/* Keeps what @v's resolver handed out: per value, the latest expiry it came with. */
+static void
+note_answer (FsWorkload *w, View *v, const FsDnsAnswer *ans)
+{
+  FsTime now = fs_kernel_now (w->k);
+  FsTime until = ans->ttl > FS_TIME_MAX - now ? FS_TIME_MAX : now + ans->ttl;
+  int value = ans->status == FS_DNS_ADDRESS ? ans->address : -1;
+  Answer *slot = NULL, *oldest = &v->answers[0];
+  FsDnsCacheEntry e;
+  guint i;
+
+  for (i = 0; i < ANSWERS && slot == NULL; i++)
+    {
+      if (v->answers[i].value == value)
+        slot = &v->answers[i];
+      else if (v->answers[i].until < oldest->until)
+        oldest = &v->answers[i];
+    }
+  if (slot == NULL)
+    *(slot = oldest) = (Answer) { value, -1, -1 };
+  if (until <= slot->until)
+    return;   /* a hit on the entry already seen: nothing new */
+  slot->until = slot->honest_until = until;
+  /* A violator keeps it past stored + ttl. Only the record asked for is looked at, not the
+   * links of a CNAME chain. */
+  if (v->violates && !ans->stale && fs_dns_cache_entry (w->dns, v->resolver, v->name, v->qtype, &e)
+      && e.value == value)
+    slot->honest_until = MIN (until, e.stored + e.ttl);
+}
+
+/* What a client's own cache held between its last request and this one. */
+typedef struct {
+  int addr;                  /* NO_ENTRY: nothing */
+  FsTime expires;
+  gboolean worked;           /* this request was served from it */
+} Held;
+
+/* Charges @client's episode up to @to to the caches: dns, except [@honest, @until), the time a
+ * violating resolver handed the answer out past its TTL. */
+static void
+charge_cache (FsWorkload *w, guint client, FsTime to, FsTime honest, FsTime until)
+{
+  if (honest < until)
+    {
+      fs_client_stats_charge (w->stats, client, MIN (to, honest), FS_PHASE_DNS);
+      fs_client_stats_charge (w->stats, client, MIN (to, until), FS_PHASE_DNS_VIOLATION);
+    }
+  fs_client_stats_charge (w->stats, client, to, FS_PHASE_DNS);
+}
+
+/* From where @client's charge stands up to @to the world worked, the zone giving @zone: its own
+ * cache kept it down while it held another answer, then its resolver while it handed one out;
+ * what is left goes to @unblocked. */
+static void
+charge_working (FsWorkload *w, guint client, const View *v, FsTime to, int zone, const Held *held,
+                FsPhase unblocked)
+{
+  FsTime from = fs_client_stats_client (w->stats, client)->charged_until;
+  const Answer *worst = NULL;
+  guint i;
+
+  if (held->addr != NO_ENTRY && held->expires > from)
+    {
+      FsTime x = MIN (to, held->expires);
+
+      if (held->addr == zone || held->worked)
+        fs_client_stats_charge (w->stats, client, x, unblocked);
+      else
+        {
+          const Answer *a = NULL;
+
+          for (i = 0; i < ANSWERS && a == NULL; i++)
+            if (v->answers[i].value == held->addr)
+              a = &v->answers[i];
+          charge_cache (w, client, x, a != NULL && v->violates ? a->honest_until : 0,
+                        a != NULL && v->violates ? a->until : 0);
+        }
+      from = x;
+    }
+  for (i = 0; i < ANSWERS; i++)
+    if (v->answers[i].value != NO_ENTRY && v->answers[i].value != zone
+        && (worst == NULL || v->answers[i].until > worst->until))
+      worst = &v->answers[i];
+  if (worst != NULL && worst->until > from)
+    charge_cache (w, client, MIN (to, worst->until), v->violates ? worst->honest_until : 0,
+                  v->violates ? worst->until : 0);
+  fs_client_stats_charge (w->stats, client, to, unblocked);
+}
+
+/* Charges @client's open episode from where its charge stands up to @to: along @v's changes,
+ * each stretch to the phase of the world then, and where the world worked, as charge_working()
+ * says. Before the oldest change kept, to the phase its last request found. */
+static void
+charge_interval (FsWorkload *w, guint client, const View *v, FsTime to, FsPhase unblocked,
+                 const Held *held)
+{
+  const FsClientRecord *r = fs_client_stats_client (w->stats, client);
+  guint n = v->n_changes, first = n > HISTORY ? n - HISTORY : 0, e;
+
+  if (r->charged_until < 0 || r->charged_until >= to)
+    return;
+  for (e = n; e > first && v->history[(e - 1) % HISTORY].since > r->charged_until; e--)
+    ;
+  if (e == first)
+    fs_client_stats_charge (w->stats, client, e < n ? MIN (to, v->history[e % HISTORY].since) : to,
+                            (FsPhase) r->phase);
+  else
+    e--;
+  for (; e < n && r->charged_until < to; e++)
+    {
+      const Change *ch = &v->history[e % HISTORY];
+      FsTime end = e + 1 < n ? MIN (to, v->history[(e + 1) % HISTORY].since) : to;
+
+      if (end <= r->charged_until)
+        continue;
+      if (ch->phase == PHASE_OK)
+        charge_working (w, client, v, end, ch->zone, held, unblocked);
+      else
+        fs_client_stats_charge (w->stats, client, end, (FsPhase) ch->phase);
+    }
+}
+
+/* The phase a failed request of @pop leaves its client in: the world's, or where the world
+ * works, what of the client's own failed: its resolver out of reach, an address the network
+ * does not deliver to, or an answer (cached, or from its resolver) that is not the zone's. */
+static FsPhase
+classify (FsWorkload *w, const Population *pop, FsFailCause cause, int addr)
+{
+  const View *v = &w->views[pop->view];
+  const Change *ch;
+  int h = addr >= 0 ? w->address_host[addr] : -1;
+
+  if (w->dirty || v->n_changes == 0)
+    settle (w);
+  ch = &v->history[(v->n_changes - 1) % HISTORY];
+  if (ch->phase != PHASE_OK)
+    return (FsPhase) ch->phase;
+  if (cause == FS_FAIL_RESOLVER_UNREACHABLE || cause == FS_FAIL_SOURCE_DOWN)
+    return FS_PHASE_OTHER;
+  if (cause == FS_FAIL_SERVFAIL)
+    return FS_PHASE_DNS_UPDATE;
+  if (serves (w, v->service, h) && fs_net_host_is_alive (w->net, (guint) h))
+    return FS_PHASE_ROUTING;
+  return FS_PHASE_DNS;
+}
+
 static void
 request (FsWorkload *w, guint client)
 {
@@ -550,7 +919,10 @@ request (FsWorkload *w, guint client)
   const Population *pop = &w->pops[c->pop];
   FsFailCause cause;
   FsReach x = { FS_REACH_DELIVERED, 0, 0, -1, -1, -1 };
-  FsTime wait;
+  FsTime wait, now = fs_kernel_now (w->k);
+  Held held = { c->cache_addr, c->cache_expires, FALSE };
+  FsPhase phase = FS_PHASE_OTHER;
+  gboolean from_cache = FALSE;
   int addr, target;
 
   /* Its users are down with their site: nothing to measure for the service. */
@@ -560,7 +932,7 @@ request (FsWorkload *w, guint client)
       return;
     }
   target = pop->resolver_host;
-  cause = resolve (w, c, client, &addr, &x);
+  cause = resolve (w, c, client, &addr, &x, &from_cache);
   if (cause == FS_FAIL_NONE)
     {
       target = w->address_host[addr];
@@ -570,7 +942,19 @@ request (FsWorkload *w, guint client)
       else if (!w->serves[(size_t) pop->spec->service * w->nh + (guint) x.host])
         cause = FS_FAIL_NOT_SERVING;
     }
-  fs_client_stats_record (w->stats, client, fs_kernel_now (w->k), cause);
+  /* The budget: the stretch since its last request, if that one failed, up to now; then the
+   * phase this failure leaves it in. */
+  if (cause != FS_FAIL_NONE)
+    phase = classify (w, pop, cause, addr);
+  if (c->failures > 0)
+    {
+      held.worked = cause == FS_FAIL_NONE && from_cache;
+      charge_interval (w, client, &w->views[pop->view], now,
+                       cause == FS_FAIL_NONE ? FS_PHASE_RETRY : phase, &held);
+    }
+  fs_client_stats_record (w->stats, client, now, cause);
+  if (cause != FS_FAIL_NONE)
+    fs_client_stats_set_phase (w->stats, client, phase);
   /* Fault spread: a broadcast storm counts the requests it made fail. */
   if (cause != FS_FAIL_NONE && w->l2 != NULL && x.status != FS_REACH_DELIVERED)
     fs_l2_blame (w->l2, &x, target);
@@ -601,8 +985,31 @@ workload_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
     case EV_REQUEST:
       request (w, (guint) ev->a);
       break;
+    case EV_SETTLE:
+      w->settle_pending = FALSE;
+      settle (w);
+      break;
     default:
       g_assert_not_reached ();
+    }
+}
+
+/* Charges the episodes still open, up to the end; a client no longer blocked had not asked
+ * again yet. */
+static void
+workload_finish (FsModel *model, FsKernel *k)
+{
+  FsWorkload *w = (FsWorkload *) model;
+  guint i;
+
+  for (i = 0; i < w->nc; i++)
+    {
+      const Client *c = &w->clients[i];
+      Held held = { c->cache_addr, c->cache_expires, FALSE };
+
+      if (c->failures > 0)
+        charge_interval (w, i, &w->views[w->pops[c->pop].view], fs_kernel_now (k), FS_PHASE_RETRY,
+                         &held);
     }
 }
 
@@ -610,19 +1017,24 @@ static void
 workload_free (FsModel *model)
 {
   FsWorkload *w = (FsWorkload *) model;
+  guint s;
 
   g_free (w->clients);
   g_free (w->pops);
   g_free (w->serves);
   g_free (w->address_ip);
   g_free (w->address_host);
+  for (s = 0; w->plans != NULL && s < w->ns; s++)
+    g_array_unref (w->plans[s]);
+  g_free (w->plans);
+  g_free (w->views);
   g_free (w);
 }
 
 static const FsModelOps workload_ops = {
   .name = "workload",
   .handle = workload_handle,
-  .finish = NULL,
+  .finish = workload_finish,
   .free = workload_free,
 };
 
@@ -665,6 +1077,8 @@ clients_build (FsSim *sim, GError **error)
   const WorkloadSpec *spec = fs_scenario_get_spec (sc, "workload");
   FsKernel *k = fs_sim_kernel (sim);
   FsModel *dns_model = fs_sim_model (sim, "dns");
+  g_autoptr (GHashTable) view_index = NULL;
+  g_autoptr (GArray) views = NULL;
   FsWorkload *w;
   guint s, p, i;
 
@@ -674,6 +1088,7 @@ clients_build (FsSim *sim, GError **error)
   w->base.ops = &workload_ops;
   w->base.name = g_strdup ("workload");
   w->k = k;
+  w->sim = sim;
   w->spec = spec;
   w->net = fs_net_from_model (fs_sim_model (sim, "net"));
   w->dns = fs_dns_from_model (dns_model);
@@ -703,6 +1118,8 @@ clients_build (FsSim *sim, GError **error)
   if (fs_sim_model (sim, "l2") != NULL)
     w->l2 = fs_l2_from_model (fs_sim_model (sim, "l2"));
   w->pops = g_new0 (Population, w->np);
+  view_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  views = g_array_new (FALSE, TRUE, sizeof (View));
   for (p = 0; p < w->np; p++)
     {
       const PopulationSpec *ps = &g_array_index (spec->populations, PopulationSpec, p);
@@ -717,10 +1134,35 @@ clients_build (FsSim *sim, GError **error)
       w->pops[p].qtype = g_array_index (spec->services, ServiceSpec, ps->service).family == FAMILY_IPV6
                          ? FS_DNS_AAAA : FS_DNS_A;
       w->nc += (guint) ps->count;
+      {
+        g_autofree char *key = g_strdup_printf ("%d %d %d", ps->router, ps->service, ps->resolver);
+        gpointer found;
+
+        if (!g_hash_table_lookup_extended (view_index, key, NULL, &found))
+          {
+            View v = { (guint) ps->router, (guint) ps->service, (guint) ps->resolver, w->pops[p].name,
+                       w->pops[p].qtype, fs_dns_resolver_violates (w->dns, (guint) ps->resolver), 0,
+                       { { 0 } }, { { 0 } } };
+
+            for (i = 0; i < ANSWERS; i++)
+              v.answers[i] = (Answer) { NO_ENTRY, -1, -1 };
+            found = GUINT_TO_POINTER (views->len);
+            g_array_append_val (views, v);
+            g_hash_table_insert (view_index, g_steal_pointer (&key), found);
+          }
+        w->pops[p].view = GPOINTER_TO_UINT (found);
+      }
     }
+  w->nv = views->len;
+  w->views = (View *) (void *) g_array_free (g_steal_pointer (&views), FALSE);
   w->clients = g_new (Client, MAX (w->nc, 1));
   w->violation_rng = fs_kernel_stream (k, "workload.violation");
   fs_sim_add_model (sim, "workload", &w->base);
+  /* The views are read first once everything is built, and again after each instant with a
+   * notice. */
+  fs_kernel_observe (k, "*", on_notice, w);
+  w->settle_pending = TRUE;
+  fs_kernel_schedule_at (k, &w->base, 0, FS_PRIORITY_MEASURE, EV_SETTLE, 0, 0);
   for (p = 0; p < w->np; p++)
     {
       const PopulationSpec *ps = w->pops[p].spec;
