@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(meson ninja-build pkg-config gcc libglib2.0-dev libgsl-dev libyaml-dev
-          libjson-glib-dev libcriterion-dev python3)
+          libjson-glib-dev libcriterion-dev python3
+          libopenmpi-dev openmpi-bin)   # only for a build with -Dmpi=enabled
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

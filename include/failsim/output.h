@@ -9,6 +9,7 @@
 
 #include "failsim/experiment.h"
 #include "failsim/sim.h"
+#include "failsim/sweep.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +84,61 @@ char *fs_output_compare_json (const FsVariant *v, guint n);
 
 /* Writes compare.csv, then compare.json, into @dir (created if needed). */
 gboolean fs_output_write_compare (const char *dir, const FsVariant *v, guint n, GError **error);
+
+/* --- sweeps (sweep.h) ---------------------------------------------------------------------- */
+
+/* A sweep's identity: what must be the same for a run written by one process to belong to the
+ * sweep another is finishing: the failsim version, the scenario file's sha256, the seed, the
+ * replications, --until, the --set overrides and every parameter's key and values (expanded).
+ * JSON text, as DIR/runs/identity.json holds it. Never the number of jobs or ranks. */
+char *fs_output_sweep_identity_json (const FsSweep *sw);
+/* The sha256 of that text: the "sweep" member of every run file. Newly allocated. */
+char *fs_output_sweep_id (const FsSweep *sw);
+
+/* Prepares DIR/runs/ for @sw. A directory without a sweep gets runs/identity.json. One that
+ * holds a sweep is refused unless @resume (FS_SWEEP_ERROR_JOURNAL: "add --resume"), and with
+ * @resume it must be this sweep (FS_SWEEP_ERROR_MISMATCH, saying what differs). Other failures
+ * are file errors (G_FILE_ERROR). */
+gboolean fs_output_sweep_journal_open (const char *dir, const FsSweep *sw, gboolean resume,
+                                       GError **error);
+
+/* The journal file of run @run (configuration run / R, replication run % R): the sweep's @id,
+ * the configuration, the replication, its parameter values, and its metrics in order (name,
+ * unit, value: null for NaN). Newly allocated. */
+char *fs_output_sweep_run_json (const FsSweep *sw, const char *id, guint64 run,
+                                const FsMetricSet *set);
+
+/* Writes @json (from fs_output_sweep_run_json()) as DIR/runs/cCCCC-rRRRR.json, atomically. */
+gboolean fs_output_sweep_journal_put (const char *dir, const FsSweep *sw, guint64 run,
+                                      const char *json, GError **error);
+
+/* Reads every run file of DIR/runs/ back: an array of fs_sweep_n_runs() metric sets by run,
+ * NULL for a run not (yet) done. Fails (FS_SWEEP_ERROR_JOURNAL) on a file that cannot be read or
+ * belongs to another sweep (another @id, or a configuration this sweep has not). Files whose
+ * names are not those of runs (temporary files a crash left) are passed over. */
+GPtrArray *fs_output_sweep_journal_read (const char *dir, const FsSweep *sw, const char *id,
+                                         GError **error);
+
+/* sweep.csv: config, each parameter (and KEY_s, its value in seconds, for a parameter of
+ * durations), replication, then one column per metric: configuration 0's metrics in their
+ * order, then those first seen in later configurations; one row per configuration and
+ * replication; a metric a run did not measure is empty. @experiments: fs_sweep_experiments(). */
+char *fs_output_sweep_csv (const FsSweep *sw, const GPtrArray *experiments);
+
+/* sweep.json: failsim, scenario (the base: name, file, sha256, the --set overrides), sweep
+ * (seed, replications, configurations, runs, until, confidence, params: key, values and, for
+ * durations, seconds), metrics (name: unit, the columns of sweep.csv), configurations (each:
+ * config, params, horizon, horizon_ns, and per metric n, mean, sd, ci95_low, ci95_high, min,
+ * max; n 0 and nulls for a metric it never measured). */
+char *fs_output_sweep_json (const FsSweep *sw, const GPtrArray *experiments);
+
+/* The table `failsim sweep` prints: a row per configuration, its values and the means of the
+ * headline metrics (client downtime, authoritative DNS queries) with their intervals. */
+char *fs_output_sweep_text (const FsSweep *sw, const GPtrArray *experiments);
+
+/* Writes sweep.csv, then sweep.json, into @dir. */
+gboolean fs_output_write_sweep (const char *dir, const FsSweep *sw, const GPtrArray *experiments,
+                                GError **error);
 
 /* JUnit XML: one <testsuite> named @suite, one <testcase> per result, a <failure message=...>
  * in each that failed. No timestamps: the same results give the same bytes. */

@@ -20,6 +20,7 @@ int fs_cmd_run (int argc, char **argv);
 int fs_cmd_validate (int argc, char **argv);
 int fs_cmd_keys (int argc, char **argv);
 int fs_cmd_compare (int argc, char **argv);
+int fs_cmd_sweep (int argc, char **argv);
 
 /* Parses @argv with @entries; on a bad option prints "failsim CMD: <why>" and a hint to stderr
  * and returns FALSE. @parameter and @summary appear in --help, @description after the options. */
@@ -50,3 +51,44 @@ GPtrArray *fs_cli_parse_assertions (const char *command, char **texts, const cha
  * FS_EXIT_OK when every assertion passed, else FS_EXIT_FAILURE. */
 int fs_cli_report_assertions (const char *command, const char *suite, GArray *results,
                               const char *junit_path, gboolean quiet);
+
+/* --- MPI (cli-mpi.c): the ranks of `mpirun -n K failsim sweep` ------------------------------- */
+
+/* Every MPI call is made from the thread that called fs_cli_mpi_init() (MPI_THREAD_FUNNELED);
+ * the pool threads that run replications never call MPI. */
+typedef struct FsCliMpi FsCliMpi;
+
+/* Joins the MPI job when this process was started by mpirun (its environment says so) and
+ * failsim was built with -Dmpi=enabled; otherwise returns NULL: a plain process is a job of its
+ * own. */
+FsCliMpi *fs_cli_mpi_init (void);
+int fs_cli_mpi_rank (const FsCliMpi *m);
+int fs_cli_mpi_size (const FsCliMpi *m);
+int fs_cli_mpi_local_size (const FsCliMpi *m);   /* ranks on this machine */
+
+/* Every rank passes its @status; returns the highest, on every rank. */
+int fs_cli_mpi_worst (FsCliMpi *m, int status);
+
+/* Every rank passes its @text (the sweep's identity); TRUE on every rank when all equal rank
+ * 0's, FALSE on every rank when one differs (another scenario file or failsim on its machine). */
+gboolean fs_cli_mpi_agree (FsCliMpi *m, const char *text);
+
+/* Rank 0 gives *@runs (NULL to call the job off); every other rank receives them in *@runs (a
+ * new GArray of guint64). Returns FALSE when rank 0 called it off. */
+gboolean fs_cli_mpi_share_runs (FsCliMpi *m, GArray **runs);
+
+/* From a rank other than 0: a finished run, as its journal text; then, once, how the rank
+ * ended (FS_CLI_MPI_COMPLETE, _STOPPED or an exit status, with a message for rank 0 to print). */
+enum { FS_CLI_MPI_COMPLETE = -1, FS_CLI_MPI_STOPPED = -2 };
+void fs_cli_mpi_send_result (FsCliMpi *m, guint64 run, const char *json);
+void fs_cli_mpi_send_done (FsCliMpi *m, int status, const char *message);
+
+typedef enum { FS_CLI_MPI_NOTHING, FS_CLI_MPI_RESULT, FS_CLI_MPI_DONE } FsCliMpiMessage;
+
+/* On rank 0: the next message from another rank, if one has arrived (without waiting): a
+ * result (*@run and its journal text in *@text) or a rank's end (its *@status and message in
+ * *@text, which may be NULL). Free *@text with g_free(). */
+FsCliMpiMessage fs_cli_mpi_poll (FsCliMpi *m, guint64 *run, char **text, int *status);
+
+/* Leaves the MPI job and frees @m (NULL is fine). */
+void fs_cli_mpi_finish (FsCliMpi *m);

@@ -2,6 +2,7 @@
  * for assertions. Like output.c, every file depends only on the scenarios, the seed and the
  * options, never on the number of threads, the clock or the machine. */
 #include "failsim/output.h"
+#include "output-private.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
@@ -13,15 +14,21 @@
 /* --- numbers ------------------------------------------------------------------------------------- */
 
 /* The shortest text that reads back to @v exactly ("329.502345", not "329.50234500000001"), so
- * the CSV files are readable and lose nothing. Empty for NaN. */
-static void
-append_number (GString *out, double v)
+ * the CSV files are readable and lose nothing; a whole number in plain digits ("3000", not the
+ * shortest "3e+03"). Empty for NaN. */
+void
+fs__output_append_number (GString *out, double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   int precision;
 
   if (isnan (v))
     return;
+  if (v == floor (v) && fabs (v) < 1e15)
+    {
+      g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.0f", v));
+      return;
+    }
   for (precision = 1; precision <= 17; precision++)
     {
       char format[8];
@@ -34,8 +41,8 @@ append_number (GString *out, double v)
   g_string_append (out, buf);
 }
 
-static void
-add_number (JsonBuilder *b, const char *key, double v)
+void
+fs__output_add_number (JsonBuilder *b, const char *key, double v)
 {
   json_builder_set_member_name (b, key);
   if (isnan (v))
@@ -44,22 +51,22 @@ add_number (JsonBuilder *b, const char *key, double v)
     json_builder_add_double_value (b, v);
 }
 
-static void
-add_int (JsonBuilder *b, const char *key, gint64 v)
+void
+fs__output_add_int (JsonBuilder *b, const char *key, gint64 v)
 {
   json_builder_set_member_name (b, key);
   json_builder_add_int_value (b, v);
 }
 
-static void
-add_string (JsonBuilder *b, const char *key, const char *v)
+void
+fs__output_add_string (JsonBuilder *b, const char *key, const char *v)
 {
   json_builder_set_member_name (b, key);
   json_builder_add_string_value (b, v);
 }
 
-static void
-add_u64 (JsonBuilder *b, const char *key, uint64_t v)
+void
+fs__output_add_u64 (JsonBuilder *b, const char *key, uint64_t v)
 {
   json_builder_set_member_name (b, key);
   /* As summary.json does: JSON readers lose precision past 2^53, so big seeds are text. */
@@ -72,8 +79,8 @@ add_u64 (JsonBuilder *b, const char *key, uint64_t v)
     }
 }
 
-static char *
-to_json_text (JsonBuilder *b)
+char *
+fs__output_json_text (JsonBuilder *b)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = json_builder_get_root (b);
@@ -86,19 +93,19 @@ to_json_text (JsonBuilder *b)
   return g_strconcat (text, "\n", NULL);
 }
 
-static void
-add_failsim (JsonBuilder *b)
+void
+fs__output_add_failsim (JsonBuilder *b)
 {
   json_builder_set_member_name (b, "failsim");
   json_builder_begin_object (b);
-  add_string (b, "version", FS_VERSION);
-  add_int (b, "format", FS_OUTPUT_FORMAT_VERSION);
+  fs__output_add_string (b, "version", FS_VERSION);
+  fs__output_add_int (b, "format", FS_OUTPUT_FORMAT_VERSION);
   json_builder_end_object (b);
 }
 
 /* "scenario": what makes the results reproducible, as in summary.json. */
-static void
-add_scenario (JsonBuilder *b, const FsScenario *sc)
+void
+fs__output_add_scenario (JsonBuilder *b, const FsScenario *sc)
 {
   const char *const *ov;
   guint i;
@@ -111,9 +118,9 @@ add_scenario (JsonBuilder *b, const FsScenario *sc)
     }
   ov = fs_scenario_overrides (sc);
   json_builder_begin_object (b);
-  add_string (b, "name", fs_scenario_name (sc));
-  add_string (b, "file", fs_scenario_path (sc));
-  add_string (b, "sha256", fs_scenario_sha256 (sc));
+  fs__output_add_string (b, "name", fs_scenario_name (sc));
+  fs__output_add_string (b, "file", fs_scenario_path (sc));
+  fs__output_add_string (b, "sha256", fs_scenario_sha256 (sc));
   json_builder_set_member_name (b, "overrides");
   json_builder_begin_array (b);
   for (i = 0; ov[i] != NULL; i++)
@@ -132,25 +139,25 @@ add_experiment_options (JsonBuilder *b, const FsExperiment *e)
   fs_time_format (o->horizon, horizon, sizeof horizon);
   json_builder_set_member_name (b, "experiment");
   json_builder_begin_object (b);
-  add_u64 (b, "seed", o->seed);
-  add_u64 (b, "first_replication", o->first_replication);
-  add_int (b, "replications", fs_experiment_n_reps (e));
-  add_string (b, "horizon", horizon);
-  add_int (b, "horizon_ns", o->horizon);
-  add_string (b, "confidence", "95% two-sided, Student t with n - 1 degrees of freedom");
+  fs__output_add_u64 (b, "seed", o->seed);
+  fs__output_add_u64 (b, "first_replication", o->first_replication);
+  fs__output_add_int (b, "replications", fs_experiment_n_reps (e));
+  fs__output_add_string (b, "horizon", horizon);
+  fs__output_add_int (b, "horizon_ns", o->horizon);
+  fs__output_add_string (b, "confidence", "95% two-sided, Student t with n - 1 degrees of freedom");
   json_builder_end_object (b);
 }
 
-static void
-add_summary_members (JsonBuilder *b, const FsSummary *s)
+void
+fs__output_add_summary (JsonBuilder *b, const FsSummary *s)
 {
-  add_int (b, "n", s->n);
-  add_number (b, "mean", s->mean);
-  add_number (b, "sd", s->sd);
-  add_number (b, "ci95_low", s->mean - s->ci95_half);
-  add_number (b, "ci95_high", s->mean + s->ci95_half);
-  add_number (b, "min", s->min);
-  add_number (b, "max", s->max);
+  fs__output_add_int (b, "n", s->n);
+  fs__output_add_number (b, "mean", s->mean);
+  fs__output_add_number (b, "sd", s->sd);
+  fs__output_add_number (b, "ci95_low", s->mean - s->ci95_half);
+  fs__output_add_number (b, "ci95_high", s->mean + s->ci95_half);
+  fs__output_add_number (b, "min", s->min);
+  fs__output_add_number (b, "max", s->max);
 }
 
 static void
@@ -166,10 +173,10 @@ add_pooled (JsonBuilder *b, const FsExperiment *e)
 
       json_builder_set_member_name (b, p->service);
       json_builder_begin_object (b);
-      add_int (b, "clients", (gint64) p->clients);
-      add_number (b, "p50_s", p->clients ? fs_time_to_seconds (p->p50) : NAN);
-      add_number (b, "p95_s", p->clients ? fs_time_to_seconds (p->p95) : NAN);
-      add_number (b, "p99_s", p->clients ? fs_time_to_seconds (p->p99) : NAN);
+      fs__output_add_int (b, "clients", (gint64) p->clients);
+      fs__output_add_number (b, "p50_s", p->clients ? fs_time_to_seconds (p->p50) : NAN);
+      fs__output_add_number (b, "p95_s", p->clients ? fs_time_to_seconds (p->p95) : NAN);
+      fs__output_add_number (b, "p99_s", p->clients ? fs_time_to_seconds (p->p99) : NAN);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -182,8 +189,8 @@ fs_output_experiment_json (const FsExperiment *e)
   guint i;
 
   json_builder_begin_object (b);
-  add_failsim (b);
-  add_scenario (b, fs_experiment_scenario (e));
+  fs__output_add_failsim (b);
+  fs__output_add_scenario (b, fs_experiment_scenario (e));
   add_experiment_options (b, e);
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_object (b);
@@ -193,14 +200,14 @@ fs_output_experiment_json (const FsExperiment *e)
 
       json_builder_set_member_name (b, s->name);
       json_builder_begin_object (b);
-      add_string (b, "unit", fs_metric_unit_name (s->unit));
-      add_summary_members (b, s);
+      fs__output_add_string (b, "unit", fs_metric_unit_name (s->unit));
+      fs__output_add_summary (b, s);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
   add_pooled (b, e);
   json_builder_end_object (b);
-  return to_json_text (b);
+  return fs__output_json_text (b);
 }
 
 char *
@@ -221,15 +228,15 @@ fs_output_replications_csv (const FsExperiment *e)
           g_string_append_printf (csv, "%" G_GUINT64_FORMAT ",", first + k);
           fs_output_csv_field (csv, m->name);
           g_string_append_c (csv, ',');
-          append_number (csv, m->value);
+          fs__output_append_number (csv, m->value);
           g_string_append_c (csv, '\n');
         }
     }
   return g_string_free (csv, FALSE);
 }
 
-static gboolean
-make_dir (const char *dir, GError **error)
+gboolean
+fs__output_make_dir (const char *dir, GError **error)
 {
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
@@ -245,7 +252,7 @@ make_dir (const char *dir, GError **error)
 static gboolean
 write_files (const char *dir, const char *const *names, char **texts, guint n, GError **error)
 {
-  gboolean ok = make_dir (dir, error);
+  gboolean ok = fs__output_make_dir (dir, error);
   guint i;
 
   for (i = 0; ok && i < n; i++)
@@ -271,21 +278,15 @@ fs_output_write_experiment (const char *dir, const FsExperiment *e, GError **err
 
 /* --- tables for people --------------------------------------------------------------------------- */
 
-/* A table of text cells, laid out when complete: columns as wide as their widest cell. */
-typedef struct {
-  GPtrArray *rows;        /* GPtrArray of char *, or NULL for a blank line */
-  guint columns;
-} Table;
-
-static void
-table_init (Table *t)
+void
+fs__output_table_init (FsOutputTable *t)
 {
   t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   t->columns = 0;
 }
 
-static GPtrArray *
-table_row (Table *t)
+GPtrArray *
+fs__output_table_row (FsOutputTable *t)
 {
   GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
 
@@ -293,11 +294,8 @@ table_row (Table *t)
   return row;
 }
 
-static void
-cell (GPtrArray *row, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-cell (GPtrArray *row, const char *format, ...)
+void
+fs__output_cell (GPtrArray *row, const char *format, ...)
 {
   va_list args;
 
@@ -309,8 +307,8 @@ cell (GPtrArray *row, const char *format, ...)
 /* Appends the table to @out, each line indented by two spaces, and frees it. @align has an 'r'
  * for each column to right-align and an 'l' for each to left-align; columns past its end are
  * left-aligned. */
-static void
-table_render (Table *t, GString *out, const char *align)
+void
+fs__output_table_render (FsOutputTable *t, GString *out, const char *align)
 {
   g_autofree guint *width = NULL;
   guint r, c, columns = 0;
@@ -352,8 +350,8 @@ table_render (Table *t, GString *out, const char *align)
   g_ptr_array_unref (t->rows);
 }
 
-static char *
-format_value (FsMetricUnit unit, double v)
+char *
+fs__output_format_value (FsMetricUnit unit, double v)
 {
   char buf[64];
 
@@ -362,47 +360,47 @@ format_value (FsMetricUnit unit, double v)
 }
 
 /* "5m29.502s ± 3.215s", or the mean alone when there is no interval. */
-static char *
-format_mean_ci (const FsSummary *s)
+char *
+fs__output_format_mean_ci (const FsSummary *s)
 {
-  g_autofree char *mean = format_value (s->unit, s->mean);
+  g_autofree char *mean = fs__output_format_value (s->unit, s->mean);
   g_autofree char *half = NULL;
 
   if (isnan (s->ci95_half))
     return g_steal_pointer (&mean);
-  half = format_value (s->unit, s->ci95_half);
+  half = fs__output_format_value (s->unit, s->ci95_half);
   return g_strdup_printf ("%s ± %s", mean, half);
 }
 
 static void
 append_pooled_table (GString *out, const FsExperiment *e)
 {
-  Table t;
+  FsOutputTable t;
   GPtrArray *row;
   guint i;
 
   if (fs_experiment_n_pooled (e) == 0)
     return;
-  table_init (&t);
-  row = table_row (&t);
-  cell (row, "downtime pooled over clients");
-  cell (row, "affected");
-  cell (row, "p50");
-  cell (row, "p95");
-  cell (row, "p99");
+  fs__output_table_init (&t);
+  row = fs__output_table_row (&t);
+  fs__output_cell (row, "downtime pooled over clients");
+  fs__output_cell (row, "affected");
+  fs__output_cell (row, "p50");
+  fs__output_cell (row, "p95");
+  fs__output_cell (row, "p99");
   for (i = 0; i < fs_experiment_n_pooled (e); i++)
     {
       const FsPooled *p = fs_experiment_pooled (e, i);
 
-      row = table_row (&t);
-      cell (row, "%s", p->service);
-      cell (row, "%" G_GUINT64_FORMAT, p->clients);
-      g_ptr_array_add (row, format_value (FS_METRIC_SECONDS, p->clients ? fs_time_to_seconds (p->p50) : NAN));
-      g_ptr_array_add (row, format_value (FS_METRIC_SECONDS, p->clients ? fs_time_to_seconds (p->p95) : NAN));
-      g_ptr_array_add (row, format_value (FS_METRIC_SECONDS, p->clients ? fs_time_to_seconds (p->p99) : NAN));
+      row = fs__output_table_row (&t);
+      fs__output_cell (row, "%s", p->service);
+      fs__output_cell (row, "%" G_GUINT64_FORMAT, p->clients);
+      g_ptr_array_add (row, fs__output_format_value (FS_METRIC_SECONDS, p->clients ? fs_time_to_seconds (p->p50) : NAN));
+      g_ptr_array_add (row, fs__output_format_value (FS_METRIC_SECONDS, p->clients ? fs_time_to_seconds (p->p95) : NAN));
+      g_ptr_array_add (row, fs__output_format_value (FS_METRIC_SECONDS, p->clients ? fs_time_to_seconds (p->p99) : NAN));
     }
   g_string_append_c (out, '\n');
-  table_render (&t, out, "lr");
+  fs__output_table_render (&t, out, "lr");
 }
 
 static void
@@ -424,7 +422,7 @@ fs_output_experiment_text (const FsExperiment *e)
 {
   const FsScenario *sc = fs_experiment_scenario (e);
   GString *out = g_string_new (NULL);
-  Table t;
+  FsOutputTable t;
   GPtrArray *row;
   guint i;
 
@@ -432,30 +430,30 @@ fs_output_experiment_text (const FsExperiment *e)
     g_string_append_printf (out, "%s (%s)\n", fs_scenario_name (sc), fs_scenario_path (sc));
   append_header (out, e);
   g_string_append_c (out, '\n');
-  table_init (&t);
-  row = table_row (&t);
-  cell (row, "metric");
-  cell (row, "mean ± 95%% CI");
-  cell (row, "sd");
-  cell (row, "min");
-  cell (row, "max");
-  cell (row, "n");
+  fs__output_table_init (&t);
+  row = fs__output_table_row (&t);
+  fs__output_cell (row, "metric");
+  fs__output_cell (row, "mean ± 95%% CI");
+  fs__output_cell (row, "sd");
+  fs__output_cell (row, "min");
+  fs__output_cell (row, "max");
+  fs__output_cell (row, "n");
   for (i = 0; i < fs_experiment_n_metrics (e); i++)
     {
       const FsSummary *s = fs_experiment_metric (e, i);
 
-      row = table_row (&t);
-      cell (row, "%s", s->name);
-      g_ptr_array_add (row, format_mean_ci (s));
-      g_ptr_array_add (row, format_value (s->unit, s->sd));
-      g_ptr_array_add (row, format_value (s->unit, s->min));
-      g_ptr_array_add (row, format_value (s->unit, s->max));
-      cell (row, "%u", s->n);
+      row = fs__output_table_row (&t);
+      fs__output_cell (row, "%s", s->name);
+      g_ptr_array_add (row, fs__output_format_mean_ci (s));
+      g_ptr_array_add (row, fs__output_format_value (s->unit, s->sd));
+      g_ptr_array_add (row, fs__output_format_value (s->unit, s->min));
+      g_ptr_array_add (row, fs__output_format_value (s->unit, s->max));
+      fs__output_cell (row, "%u", s->n);
     }
   if (fs_experiment_n_metrics (e) == 0)
     g_string_append (out, "  no metrics: nothing was measured\n");
   else
-    table_render (&t, out, "lllllr");
+    fs__output_table_render (&t, out, "lllllr");
   append_pooled_table (out, e);
   return g_string_free (out, FALSE);
 }
@@ -482,22 +480,22 @@ fs_output_compare_verdict (const FsVariant *a, const FsVariant *b, const FsDiffe
 
   if (d->identical)
     return g_strdup_printf ("no difference: %s equals %s in every replication", b->name, a->name);
-  mean = format_value (d->diff.unit, fabs (m));
+  mean = fs__output_format_value (d->diff.unit, fabs (m));
   if (d->diff.n < 2)
     return g_strdup_printf ("%s is %s than %s by %s in the one replication (no confidence interval)",
                             b->name, m < 0 ? "lower" : "higher", a->name, mean);
   if (!d->significant)
     {
-      g_autofree char *signed_mean = format_value (d->diff.unit, m);
+      g_autofree char *signed_mean = fs__output_format_value (d->diff.unit, m);
 
-      lo = format_value (d->diff.unit, m - d->diff.ci95_half);
-      hi = format_value (d->diff.unit, m + d->diff.ci95_half);
+      lo = fs__output_format_value (d->diff.unit, m - d->diff.ci95_half);
+      hi = fs__output_format_value (d->diff.unit, m + d->diff.ci95_half);
       return g_strdup_printf ("no significant difference (%s - %s: %s%s, 95%% CI %s..%s)", b->name,
                               a->name, m > 0 ? "+" : "", signed_mean, lo, hi);
     }
   /* The interval of the magnitude, low to high, on the side the difference lies. */
-  lo = format_value (d->diff.unit, fabs (m) - d->diff.ci95_half);
-  hi = format_value (d->diff.unit, fabs (m) + d->diff.ci95_half);
+  lo = fs__output_format_value (d->diff.unit, fabs (m) - d->diff.ci95_half);
+  hi = fs__output_format_value (d->diff.unit, fabs (m) + d->diff.ci95_half);
   return g_strdup_printf ("%s is %s than %s by %s (95%% CI %s..%s): significant", b->name,
                           m < 0 ? "lower" : "higher", a->name, mean, lo, hi);
 }
@@ -505,28 +503,28 @@ fs_output_compare_verdict (const FsVariant *a, const FsVariant *b, const FsDiffe
 static void
 append_variants_header (GString *out, const FsVariant *v, guint n)
 {
-  Table t;
+  FsOutputTable t;
   guint i;
 
   append_header (out, v[0].experiment);
   g_string_append (out, "differences are paired by replication: replication k of every variant "
                         "draws the same random numbers\n\n");
-  table_init (&t);
+  fs__output_table_init (&t);
   for (i = 0; i < n; i++)
     {
       const FsScenario *sc = fs_experiment_scenario (v[i].experiment);
-      GPtrArray *row = table_row (&t);
+      GPtrArray *row = fs__output_table_row (&t);
       const char *const *ov = sc ? fs_scenario_overrides (sc) : NULL;
 
-      cell (row, "%s%s", v[i].name, i == 0 ? " (baseline)" : "");
-      cell (row, "%s", sc ? fs_scenario_path (sc) : "-");
+      fs__output_cell (row, "%s%s", v[i].name, i == 0 ? " (baseline)" : "");
+      fs__output_cell (row, "%s", sc ? fs_scenario_path (sc) : "-");
       if (ov != NULL && ov[0] != NULL)
         {
           g_autofree char *joined = g_strjoinv (" ", (char **) ov);
-          cell (row, "--set %s", joined);
+          fs__output_cell (row, "--set %s", joined);
         }
     }
-  table_render (&t, out, "");
+  fs__output_table_render (&t, out, "");
 }
 
 char *
@@ -535,19 +533,19 @@ fs_output_compare_text (const FsVariant *v, guint n)
   const FsExperiment *base = v[0].experiment;
   GString *out = g_string_new (NULL);
   g_autoptr (GPtrArray) verdicts = g_ptr_array_new_with_free_func (g_free);
-  Table t;
+  FsOutputTable t;
   GPtrArray *row;
   guint i, j, shown = 0, left_out = 0;
 
   append_variants_header (out, v, n);
   g_string_append_c (out, '\n');
-  table_init (&t);
-  row = table_row (&t);
-  cell (row, "metric");
+  fs__output_table_init (&t);
+  row = fs__output_table_row (&t);
+  fs__output_cell (row, "metric");
   for (j = 0; j < n; j++)
-    cell (row, "%s", v[j].name);
+    fs__output_cell (row, "%s", v[j].name);
   for (j = 1; j < n; j++)
-    cell (row, "%s - %s", v[j].name, v[0].name);
+    fs__output_cell (row, "%s - %s", v[j].name, v[0].name);
 
   for (i = 0; i < fs_experiment_n_metrics (base); i++)
     {
@@ -559,20 +557,20 @@ fs_output_compare_text (const FsVariant *v, guint n)
           continue;
         }
       shown++;
-      row = table_row (&t);
-      cell (row, "%s", name);
+      row = fs__output_table_row (&t);
+      fs__output_cell (row, "%s", name);
       for (j = 0; j < n; j++)
-        g_ptr_array_add (row, format_mean_ci (fs_experiment_find (v[j].experiment, name)));
+        g_ptr_array_add (row, fs__output_format_mean_ci (fs_experiment_find (v[j].experiment, name)));
       for (j = 1; j < n; j++)
         {
           FsDifference d;
 
           if (!fs_experiment_difference (base, v[j].experiment, name, &d))
             {
-              cell (row, "-");
+              fs__output_cell (row, "-");
               continue;
             }
-          g_ptr_array_add (row, format_mean_ci (&d.diff));
+          g_ptr_array_add (row, fs__output_format_mean_ci (&d.diff));
           g_ptr_array_add (verdicts, g_strdup (name));
           g_ptr_array_add (verdicts, fs_output_compare_verdict (&v[0], &v[j], &d));
         }
@@ -580,7 +578,7 @@ fs_output_compare_text (const FsVariant *v, guint n)
   if (shown == 0)
     g_string_append (out, "  no metric was measured in every variant\n");
   else
-    table_render (&t, out, "");
+    fs__output_table_render (&t, out, "");
   if (left_out > 0)
     g_string_append_printf (out, "  (%u metric%s measured in some variants only left out)\n",
                             left_out, left_out == 1 ? "" : "s");
@@ -591,11 +589,11 @@ fs_output_compare_text (const FsVariant *v, guint n)
     {
       static const char *const q[] = { "p50", "p95", "p99" };
 
-      table_init (&t);
-      row = table_row (&t);
-      cell (row, "downtime pooled over clients");
+      fs__output_table_init (&t);
+      row = fs__output_table_row (&t);
+      fs__output_cell (row, "downtime pooled over clients");
       for (j = 0; j < n; j++)
-        cell (row, "%s", v[j].name);
+        fs__output_cell (row, "%s", v[j].name);
       for (i = 0; i < fs_experiment_n_pooled (base); i++)
         {
           const char *service = fs_experiment_pooled (base, i)->service;
@@ -605,34 +603,34 @@ fs_output_compare_text (const FsVariant *v, guint n)
             {
               g_autofree char *name = g_strdup_printf ("%s.pooled.%s", service, q[k]);
 
-              row = table_row (&t);
-              cell (row, "%s", name);
+              row = fs__output_table_row (&t);
+              fs__output_cell (row, "%s", name);
               for (j = 0; j < n; j++)
                 {
                   double s;
 
                   if (fs_experiment_find_pooled (v[j].experiment, name, &s))
-                    g_ptr_array_add (row, format_value (FS_METRIC_SECONDS, s));
+                    g_ptr_array_add (row, fs__output_format_value (FS_METRIC_SECONDS, s));
                   else
-                    cell (row, "-");
+                    fs__output_cell (row, "-");
                 }
             }
         }
       g_string_append_c (out, '\n');
-      table_render (&t, out, "");
+      fs__output_table_render (&t, out, "");
     }
 
   if (verdicts->len > 0)
     {
-      table_init (&t);
+      fs__output_table_init (&t);
       for (i = 0; i < verdicts->len; i += 2)
         {
-          row = table_row (&t);
-          cell (row, "%s", (const char *) g_ptr_array_index (verdicts, i));
-          cell (row, "%s", (const char *) g_ptr_array_index (verdicts, i + 1));
+          row = fs__output_table_row (&t);
+          fs__output_cell (row, "%s", (const char *) g_ptr_array_index (verdicts, i));
+          fs__output_cell (row, "%s", (const char *) g_ptr_array_index (verdicts, i + 1));
         }
       g_string_append (out, "\nverdicts\n");
-      table_render (&t, out, "");
+      fs__output_table_render (&t, out, "");
     }
   return g_string_free (out, FALSE);
 }
@@ -662,30 +660,30 @@ fs_output_compare_csv (const FsVariant *v, guint n)
           g_string_append_c (csv, ',');
           fs_output_csv_field (csv, v[j].name);
           g_string_append_printf (csv, ",%u,", s->n);
-          append_number (csv, s->mean);
+          fs__output_append_number (csv, s->mean);
           g_string_append_c (csv, ',');
-          append_number (csv, s->sd);
+          fs__output_append_number (csv, s->sd);
           g_string_append_c (csv, ',');
-          append_number (csv, s->mean - s->ci95_half);
+          fs__output_append_number (csv, s->mean - s->ci95_half);
           g_string_append_c (csv, ',');
-          append_number (csv, s->mean + s->ci95_half);
+          fs__output_append_number (csv, s->mean + s->ci95_half);
           g_string_append_c (csv, ',');
-          append_number (csv, s->min);
+          fs__output_append_number (csv, s->min);
           g_string_append_c (csv, ',');
-          append_number (csv, s->max);
+          fs__output_append_number (csv, s->max);
           if (j == 0 || !fs_experiment_difference (base, v[j].experiment, name, &d))
             {
               g_string_append (csv, ",,,,,,\n");
               continue;
             }
           g_string_append_printf (csv, ",%u,", d.diff.n);
-          append_number (csv, d.diff.mean);
+          fs__output_append_number (csv, d.diff.mean);
           g_string_append_c (csv, ',');
-          append_number (csv, d.diff.sd);
+          fs__output_append_number (csv, d.diff.sd);
           g_string_append_c (csv, ',');
-          append_number (csv, d.diff.mean - d.diff.ci95_half);
+          fs__output_append_number (csv, d.diff.mean - d.diff.ci95_half);
           g_string_append_c (csv, ',');
-          append_number (csv, d.diff.mean + d.diff.ci95_half);
+          fs__output_append_number (csv, d.diff.mean + d.diff.ci95_half);
           g_string_append (csv, d.significant ? ",true\n" : ",false\n");
         }
     }
@@ -700,7 +698,7 @@ fs_output_compare_json (const FsVariant *v, guint n)
   guint i, j;
 
   json_builder_begin_object (b);
-  add_failsim (b);
+  fs__output_add_failsim (b);
   add_experiment_options (b, base);
 
   json_builder_set_member_name (b, "variants");
@@ -708,14 +706,14 @@ fs_output_compare_json (const FsVariant *v, guint n)
   for (j = 0; j < n; j++)
     {
       json_builder_begin_object (b);
-      add_string (b, "name", v[j].name);
-      add_scenario (b, fs_experiment_scenario (v[j].experiment));
+      fs__output_add_string (b, "name", v[j].name);
+      fs__output_add_scenario (b, fs_experiment_scenario (v[j].experiment));
       if (fs_experiment_options (v[j].experiment)->horizon != fs_experiment_options (base)->horizon)
         {
           char horizon[FS_TIME_BUFSZ];
 
           fs_time_format (fs_experiment_options (v[j].experiment)->horizon, horizon, sizeof horizon);
-          add_string (b, "horizon", horizon);
+          fs__output_add_string (b, "horizon", horizon);
         }
       json_builder_end_object (b);
     }
@@ -731,14 +729,14 @@ fs_output_compare_json (const FsVariant *v, guint n)
         continue;
       json_builder_set_member_name (b, s0->name);
       json_builder_begin_object (b);
-      add_string (b, "unit", fs_metric_unit_name (s0->unit));
+      fs__output_add_string (b, "unit", fs_metric_unit_name (s0->unit));
       json_builder_set_member_name (b, "variants");
       json_builder_begin_object (b);
       for (j = 0; j < n; j++)
         {
           json_builder_set_member_name (b, v[j].name);
           json_builder_begin_object (b);
-          add_summary_members (b, fs_experiment_find (v[j].experiment, s0->name));
+          fs__output_add_summary (b, fs_experiment_find (v[j].experiment, s0->name));
           json_builder_end_object (b);
         }
       json_builder_end_object (b);
@@ -754,14 +752,14 @@ fs_output_compare_json (const FsVariant *v, guint n)
           verdict = fs_output_compare_verdict (&v[0], &v[j], &d);
           json_builder_set_member_name (b, v[j].name);
           json_builder_begin_object (b);
-          add_string (b, "against", v[0].name);
-          add_summary_members (b, &d.diff);
-          add_number (b, "unpaired_ci95_half", d.welch_ci95_half);
+          fs__output_add_string (b, "against", v[0].name);
+          fs__output_add_summary (b, &d.diff);
+          fs__output_add_number (b, "unpaired_ci95_half", d.welch_ci95_half);
           json_builder_set_member_name (b, "significant");
           json_builder_add_boolean_value (b, d.significant);
           json_builder_set_member_name (b, "identical");
           json_builder_add_boolean_value (b, d.identical);
-          add_string (b, "verdict", verdict);
+          fs__output_add_string (b, "verdict", verdict);
           json_builder_end_object (b);
         }
       json_builder_end_object (b);
@@ -781,10 +779,10 @@ fs_output_compare_json (const FsVariant *v, guint n)
 
           json_builder_set_member_name (b, p->service);
           json_builder_begin_object (b);
-          add_int (b, "clients", (gint64) p->clients);
-          add_number (b, "p50_s", p->clients ? fs_time_to_seconds (p->p50) : NAN);
-          add_number (b, "p95_s", p->clients ? fs_time_to_seconds (p->p95) : NAN);
-          add_number (b, "p99_s", p->clients ? fs_time_to_seconds (p->p99) : NAN);
+          fs__output_add_int (b, "clients", (gint64) p->clients);
+          fs__output_add_number (b, "p50_s", p->clients ? fs_time_to_seconds (p->p50) : NAN);
+          fs__output_add_number (b, "p95_s", p->clients ? fs_time_to_seconds (p->p95) : NAN);
+          fs__output_add_number (b, "p99_s", p->clients ? fs_time_to_seconds (p->p99) : NAN);
           json_builder_end_object (b);
         }
       json_builder_end_object (b);
@@ -792,7 +790,7 @@ fs_output_compare_json (const FsVariant *v, guint n)
   json_builder_end_object (b);
 
   json_builder_end_object (b);
-  return to_json_text (b);
+  return fs__output_json_text (b);
 }
 
 gboolean
