@@ -670,6 +670,9 @@ dns_finish (FsModel *model, FsKernel *k)
       fs_metrics_set_figure_int (d->metrics, "dns.resolvers", name, "upstream_queries",
                                  (int64_t) st->upstream);
       fs_metrics_set_figure_int (d->metrics, "dns.resolvers", name, "ttl_violation", st->violator);
+      if (st->violator)
+        fs_metrics_set_figure_double (d->metrics, "dns.resolvers", name, "ttl_extra_s",
+                                      (double) st->extra / 1e9);
     }
 }
 

@@ -165,7 +165,8 @@ static const FsField population_fields[] = {
   { "ttl_violation_share", FS_FIELD_PROB, offsetof (PopulationSpec, violation_share), FALSE, "0", 0, 0, 0,
     0, NULL, "The share of clients whose cache keeps answers past their TTL.", "5%" },
   { "ttl_violation_extra", FS_FIELD_DIST, offsetof (PopulationSpec, violation_extra), FALSE,
-    "exponential(10m)", 0, 0, 0, 0, NULL, "How long past the TTL they keep it, drawn per answer.",
+    "exponential(21m)", 0, 0, 0, 0, NULL, "How long past the TTL they keep it, drawn per answer "
+    "(default: the resolvers' law).",
     "uniform(0s, 1h)" },
   { "description", FS_FIELD_STRING, offsetof (PopulationSpec, description), FALSE, NULL, 0, 0, 0, 0, NULL,
     "A sentence about the clients; informational.", "\"branch office desktops\"" },
