@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(meson ninja-build pkg-config gcc libglib2.0-dev libgsl-dev libyaml-dev
           libjson-glib-dev libcriterion-dev python3
+          python3-matplotlib python3-numpy   # analysis/ plots and the studies (docs/studies.md)
           libopenmpi-dev openmpi-bin)   # only for a build with -Dmpi=enabled
 missing=()
 for p in "${packages[@]}"; do
