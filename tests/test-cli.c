@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -519,4 +520,238 @@ Test (cli, bad_reps_and_jobs_say_why)
   cr_assert (g_str_has_prefix (j.err, "failsim run: --jobs: "), "%s", j.err);
   result_clear (&r);
   result_clear (&j);
+}
+
+/* --- failsim generate ------------------------------------------------------------------------- */
+
+Test (cli, generate_has_complete_help)
+{
+  const char *options[] = { "--sites", "--vms", "--resolvers", "--clients", "--seed", "--output" };
+  Result r = failsim ("generate", "--help", NULL);
+  Result top = failsim ("--help", NULL);
+  guint i;
+
+  cr_assert_eq (r.status, 0);
+  cr_assert (strstr (r.out, "Usage:\n  failsim generate"), "%s", r.out);
+  cr_assert (strstr (r.out, "Exit status:"));
+  for (i = 0; i < G_N_ELEMENTS (options); i++)
+    cr_expect (strstr (r.out, options[i]), "generate --help lacks %s", options[i]);
+  cr_assert (strstr (top.out, "  generate "), "%s", top.out);
+  result_clear (&r);
+  result_clear (&top);
+}
+
+/* A small generated estate validates, runs, and is the same bytes on stdout and in a file. */
+Test (cli, a_generated_estate_validates_and_runs)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-gen-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmp, "small.yaml", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  g_autofree char *text = NULL;
+  Result g = failsim ("generate", "--sites", "4", "--vms", "20", "--resolvers", "4", "--clients",
+                      "200", "--seed", "3", "-o", path, NULL);
+  Result s = failsim ("generate", "--sites", "4", "--vms", "20", "--resolvers", "4", "--clients",
+                      "200", "--seed", "3", NULL);
+  Result v, r;
+
+  cr_assert_eq (g.status, 0, "%s", g.err);
+  cr_assert_str_eq (g.out, "");
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL));
+  cr_assert_str_eq (s.out, text, "stdout and -o differ");
+  cr_assert (strstr (text, "name: dc-primary") && strstr (text, "name: branch-0002")
+             && strstr (text, "name: vm-000020-replica") && strstr (text, "action: site.repair"),
+             "%s", text);
+  v = failsim ("validate", "--strict", path, NULL);
+  cr_assert_eq (v.status, 0, "%s", v.err);
+  r = failsim ("run", path, "--out", out, NULL);
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  /* 200 clients over 2 services, 4 resolvers, a failover at 10m and a failback at 40m. */
+  cr_assert (strstr (r.out, "svc-00001") && strstr (r.out, "svc-00002"), "%s", r.out);
+  cr_assert (strstr (r.out, "resolver-0004"), "%s", r.out);
+  cr_assert (strstr (r.out, "site dc-primary                             1  30m"), "%s", r.out);
+  {
+    g_autofree char *clients = read_file (out, "clients.csv");
+    guint lines = 0;
+    const char *p;
+
+    for (p = clients; *p; p++)
+      lines += *p == '\n';
+    cr_assert_eq (lines, 201, "clients.csv: a header and 200 clients, got %u lines", lines);
+  }
+  remove_tree (out);
+  g_unlink (path);
+  g_rmdir (tmp);
+  result_clear (&g);
+  result_clear (&s);
+  result_clear (&v);
+  result_clear (&r);
+}
+
+Test (cli, generate_refuses_impossible_estates)
+{
+  Result a = failsim ("generate", "--sites", "2", NULL);
+  Result b = failsim ("generate", "--sites", "3", "--resolvers", "201", NULL);
+  Result c = failsim ("generate", "--clients", "0", NULL);
+  Result d = failsim ("generate", "extra", NULL);
+
+  cr_assert_eq (a.status, 2);
+  cr_assert (strstr (a.err, "--sites"), "%s", a.err);
+  cr_assert_eq (b.status, 2);
+  cr_assert (strstr (b.err, "--resolvers must be from 1 to 200 with 1 branches"), "%s", b.err);
+  cr_assert_eq (c.status, 2);
+  cr_assert (strstr (c.err, "--clients"), "%s", c.err);
+  cr_assert_eq (d.status, 2);
+  result_clear (&a);
+  result_clear (&b);
+  result_clear (&c);
+  result_clear (&d);
+}
+
+/* --- the resource guard ----------------------------------------------------------------------- */
+
+/* Five million clients against a 10 MiB budget: refused from the sizes alone, before building. */
+Test (cli, a_scenario_over_the_memory_budget_is_refused_before_allocating)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  Result r = failsim ("run", "scenarios/change-ip-failover.yaml",
+                      "--set", "clients.desktops-1.count=5000000", "--max-memory", "10M", NULL);
+  gint64 wall_us = g_get_monotonic_time () - t0;
+  Result ok = failsim ("run", "-q", "scenarios/change-ip-failover.yaml", "--max-memory", "512M", NULL);
+  Result bad = failsim ("run", "scenarios/change-ip-failover.yaml", "--max-memory", "12x", NULL);
+  Result sweep = failsim ("sweep", "scenarios/change-ip-failover.yaml", "-p", "seed=1,2", "--out",
+                          "/nonexistent/never-written", "--max-memory", "1K", NULL);
+
+  cr_assert_eq (r.status, 2, "%s", r.err);
+  cr_assert (strstr (r.err, "failsim run: scenarios/change-ip-failover.yaml needs an estimated "),
+             "%s", r.err);
+  cr_assert (strstr (r.err, "5000850 clients") && strstr (r.err, "over the budget of 10.0 MiB"),
+             "%s", r.err);
+  cr_assert_str_eq (r.out, "");
+  /* Building five million clients takes seconds and over 700 MB; refusing takes neither. */
+  cr_assert_lt (wall_us, 2000000, "took %" G_GINT64_FORMAT " us", wall_us);
+  cr_assert_eq (ok.status, 0, "%s", ok.err);
+  cr_assert_eq (bad.status, 2);
+  cr_assert (strstr (bad.err, "--max-memory: '12x' is not a size"), "%s", bad.err);
+  cr_assert_eq (sweep.status, 2);
+  cr_assert (strstr (sweep.err, "failsim sweep: ") && strstr (sweep.err, "over the budget of 1.0 KiB"),
+             "%s", sweep.err);
+  result_clear (&r);
+  result_clear (&ok);
+  result_clear (&bad);
+  result_clear (&sweep);
+}
+
+Test (cli, max_memory_is_on_run_compare_and_sweep)
+{
+  const char *commands[] = { "run", "compare", "sweep" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      Result r = failsim (commands[i], "--help", NULL);
+
+      cr_expect (strstr (r.out, "--max-memory=SIZE"), "%s --help lacks --max-memory", commands[i]);
+      result_clear (&r);
+    }
+}
+
+/* --- nothing lost ------------------------------------------------------------------------------ */
+
+/* Sends @sig to `failsim run --out DIR` on a long run; the run must end by its handler with
+ * status 130 and leave DIR without any file, whole or partial. */
+static void
+interrupt_a_long_run (int sig)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-sig-XXXXXX", NULL);
+  g_autofree char *scenario = g_build_filename (tmp, "estate.yaml", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  const char *exe = g_getenv ("FAILSIM");
+  const char *argv[] = { exe, "run", scenario, "--out", out, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  GPid pid;
+  int err_fd, wait_status = 0;
+  Result g = failsim ("generate", "--clients", "2000000", "-o", scenario, NULL);
+  char buf[4096];
+  gssize n;
+  GString *text = g_string_new (NULL);
+
+  cr_assert_eq (g.status, 0, "%s", g.err);
+  cr_assert (g_spawn_async_with_pipes (FS_SOURCE_DIR, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                       NULL, NULL, &pid, NULL, NULL, &err_fd, &error),
+             "%s", error ? error->message : "");
+  g_usleep (1500000);   /* well into the run: two million clients take tens of seconds */
+  kill (pid, sig);
+  while ((n = read (err_fd, buf, sizeof buf)) > 0)
+    g_string_append_len (text, buf, n);
+  close (err_fd);
+  waitpid (pid, &wait_status, 0);
+  err = g_string_free (text, FALSE);
+  cr_assert (WIFEXITED (wait_status), "ended by the signal, not by its handler");
+  cr_assert_eq (WEXITSTATUS (wait_status), 130, "%s", err);
+  cr_assert (strstr (err, "failsim run: interrupted at ") && strstr (err, "nothing written"), "%s", err);
+  /* Nothing in DIR: no result file, no temporary one. */
+  if (g_file_test (out, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (GDir) d = g_dir_open (out, 0, NULL);
+      const char *name = d ? g_dir_read_name (d) : NULL;
+
+      cr_assert_null (name, "%s left in %s", name, out);
+    }
+  remove_tree (out);
+  g_unlink (scenario);
+  g_rmdir (tmp);
+  result_clear (&g);
+}
+
+Test (cli, sigterm_during_run_leaves_no_file, .timeout = 120)
+{
+  interrupt_a_long_run (SIGTERM);
+}
+
+Test (cli, sigint_during_run_leaves_no_file, .timeout = 120)
+{
+  interrupt_a_long_run (SIGINT);
+}
+
+/* --- untrusted names --------------------------------------------------------------------------- */
+
+/* A script and a spreadsheet formula in the scenario's name, description and notes: defused in
+ * CSV (a leading quote before = + - @, quoted fields), escaped in JSON. Names proper cannot hold
+ * them: the name syntax (a letter or digit, then letters, digits, '.', '-', '_') refuses both. */
+Test (cli, untrusted_text_is_defused_in_csv_and_escaped_in_json)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-untrusted-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  g_autofree char *notices = NULL, *outages = NULL, *clients = NULL, *summary = NULL;
+  Result r = failsim ("run", "-q", "tests/data/untrusted-names.yaml", "--out", out, NULL);
+  Result names = failsim ("validate", "--set", "sites.0.name==cmd", "--set",
+                          "hosts.0.name=<script>", "tests/data/untrusted-names.yaml", NULL);
+  const char *p;
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  notices = read_file (out, "notices.csv");
+  outages = read_file (out, "outages.csv");
+  clients = read_file (out, "clients.csv");
+  summary = read_file (out, "summary.json");
+  /* The formula's cell starts with a quote, so a spreadsheet shows it as text. */
+  cr_assert (strstr (notices, ",'=cmd|' /C calc'!A0\n"), "%s", notices);
+  cr_assert (strstr (notices, ",\"<script>alert(1)</script>, \"\"quoted\"\"\"\n"), "%s", notices);
+  /* No field anywhere starts with the formula unquoted. */
+  for (p = notices; (p = strstr (p, "=cmd")) != NULL; p++)
+    cr_assert (p[-1] == '\'', "an undefused formula in notices.csv");
+  cr_assert_null (strstr (outages, "=cmd"));
+  cr_assert_null (strstr (outages, "<script>"));
+  cr_assert_null (strstr (clients, "=cmd"));
+  cr_assert_null (strstr (clients, "<script>"));
+  /* JSON: the quote and the backslash escaped, so the string ends where it should. */
+  cr_assert (strstr (summary, "\"name\" : \"<script>alert(1)</script> =cmd|' /C calc'!A0 \\\\ \\\"q\\\"\""),
+             "%s", summary);
+  cr_assert_eq (names.status, 2);
+  cr_assert (strstr (names.err, "error: 'name' must be a name of letters, digits, '.', '-' or '_' (got '=cmd')"), "%s", names.err);
+  cr_assert (strstr (names.err, "(got '<script>')"), "%s", names.err);
+  remove_tree (out);
+  g_rmdir (tmp);
+  result_clear (&r);
+  result_clear (&names);
 }

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
+#include "failsim/dist.h"
 #include "failsim/output.h"
 #include "failsim/scenario.h"
 #include "failsim/sim.h"
@@ -82,6 +83,63 @@ Test (scenario, bad_files_give_their_exact_messages)
     }
   cr_assert (checked >= 40, "the bad corpus holds %u files, fewer than 40", checked);
   cr_assert (failures->len == 0, "%s", failures->str);
+}
+
+/* Every input that ever crashed a fuzz harness (fuzz/, docs/hardening.md) is kept in
+ * tests/data/fuzz-regressions/ and replayed here through what both harnesses call: the loader on
+ * the bytes, and the duration, distribution and --set parsers on the text. Any outcome but a
+ * crash is fine (under the sanitizer build, so is no memory error); a failure must say why. */
+Test (scenario, fuzz_regressions_do_not_crash)
+{
+  static const char small[] = "name: fuzz\nseed: 1\nduration: 6h\nsites:\n"
+    "  - name: primary\n    kind: datacenter\n  - name: recovery\n    kind: datacenter\n"
+    "timeline:\n  - id: disaster\n    at: 10m\n    action: site.fail\n    site: primary\n";
+  g_autoptr (GDir) dir = g_dir_open ("tests/data/fuzz-regressions", 0, NULL);
+  const char *entry;
+  guint replayed = 0;
+
+  cr_assert_not_null (dir);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("tests/data/fuzz-regressions", entry, NULL);
+      g_autofree char *data = NULL, *text = NULL;
+      gsize len = 0;
+      FsTime t = 0;
+      const char *sets[] = { NULL, NULL };
+
+      if (g_str_has_prefix (entry, "README"))
+        continue;
+      cr_assert (g_file_get_contents (path, &data, &len, NULL), "%s", path);
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsScenario) sc = fs_scenario_load_data (path, data, (gssize) len, NULL, &error);
+
+        cr_assert (sc != NULL || error != NULL, "%s: failed without a message", path);
+      }
+      text = g_strndup (data, len);
+      {
+        g_autoptr (GError) error = NULL;
+
+        if (!fs_time_parse (text, &t, &error))
+          cr_assert_not_null (error, "%s", path);
+      }
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsDist) d = fs_dist_parse (text, &error);
+
+        cr_assert (d != NULL || error != NULL, "%s", path);
+      }
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsScenario) sc = NULL;
+
+        sets[0] = text;
+        sc = fs_scenario_load_data ("fuzz.yaml", small, -1, sets, &error);
+        cr_assert (sc != NULL || error != NULL, "%s", path);
+      }
+      replayed++;
+    }
+  cr_log_info ("replayed %u fuzz regression inputs", replayed);
 }
 
 Test (scenario, good_files_and_shipped_scenarios_load)

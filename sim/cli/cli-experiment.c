@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "failsim/experiment.h"
 #include "failsim/output.h"
+#include "failsim/estimate.h"
 
 gboolean
 fs_cli_parse_count (const char *command, const char *option, const char *text, guint min,
@@ -85,4 +86,45 @@ fs_cli_report_assertions (const char *command, const char *suite, GArray *result
         }
     }
   return status;
+}
+
+gboolean
+fs_cli_check_memory (const char *command, const FsScenario *sc, guint copies, const char *max_memory)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *need_text = NULL, *budget_text = NULL, *copies_text = NULL;
+  FsMemoryEstimate e;
+  uint64_t budget, need;
+
+  if (max_memory != NULL)
+    {
+      if (!fs_parse_size (max_memory, &budget, &error))
+        {
+          fs_cli_usage_error (command, "--max-memory: %s", error->message);
+          return FALSE;
+        }
+    }
+  else
+    {
+      budget = fs_physical_memory () / 10 * 8;
+      if (budget == 0)
+        return TRUE;   /* unknown: no guard */
+    }
+  fs_scenario_estimate_memory (sc, &e);
+  copies = MAX (copies, 1);
+  need = e.bytes > G_MAXUINT64 / copies ? G_MAXUINT64 : e.bytes * copies;
+  if (need <= budget)
+    return TRUE;
+  need_text = fs_format_size (need);
+  budget_text = fs_format_size (budget);
+  copies_text = copies > 1 ? g_strdup_printf (", %u simulations at once", copies) : g_strdup ("");
+  fprintf (stderr,
+           "failsim %s: %s needs an estimated %s of memory (%" G_GUINT64_FORMAT " clients, %"
+           G_GUINT64_FORMAT " resolvers x %" G_GUINT64_FORMAT " names, %" G_GUINT64_FORMAT
+           " routers x %" G_GUINT64_FORMAT " prefixes, %" G_GUINT64_FORMAT " hosts%s), over the "
+           "budget of %s%s; raise it with --max-memory, or make the scenario smaller\n",
+           command, fs_scenario_path (sc), need_text, e.clients, e.resolvers, e.names, e.routers,
+           e.prefixes, e.hosts, copies_text,
+           budget_text, max_memory ? " (--max-memory)" : " (80% of physical memory)");
+  return FALSE;
 }

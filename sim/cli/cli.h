@@ -21,6 +21,7 @@ int fs_cmd_validate (int argc, char **argv);
 int fs_cmd_keys (int argc, char **argv);
 int fs_cmd_compare (int argc, char **argv);
 int fs_cmd_sweep (int argc, char **argv);
+int fs_cmd_generate (int argc, char **argv);
 
 /* Parses @argv with @entries; on a bad option prints "failsim CMD: <why>" and a hint to stderr
  * and returns FALSE. @parameter and @summary appear in --help, @description after the options. */
@@ -92,3 +93,17 @@ FsCliMpiMessage fs_cli_mpi_poll (FsCliMpi *m, guint64 *run, char **text, int *st
 
 /* Leaves the MPI job and frees @m (NULL is fine). */
 void fs_cli_mpi_finish (FsCliMpi *m);
+
+/* --- the resource guard (cli-experiment.c) ------------------------------------------------------ */
+
+/* The help line of --max-memory, shared by run, compare and sweep. */
+#define FS_CLI_MAX_MEMORY_HELP \
+  "Refuse a scenario whose estimated memory (times the simulations run at once) is over SIZE, e.g. 512M, 2G (default: 80% of physical memory)"
+
+/* Estimates the memory of one simulation of @sc, times @copies run at once, and compares it with
+ * the budget: @max_memory (the text of --max-memory, NULL for 80% of physical memory). Prints
+ * "failsim CMD: ..." with the estimate and the budget and returns FALSE when over it, or when
+ * @max_memory is not a size. */
+struct FsScenario;
+gboolean fs_cli_check_memory (const char *command, const struct FsScenario *sc, guint copies,
+                              const char *max_memory);

@@ -170,6 +170,7 @@ fs_cmd_compare (int argc, char **argv)
   g_autofree char *reps_text = NULL;
   g_autofree char *jobs_text = NULL;
   g_autofree char *junit_path = NULL;
+  g_autofree char *max_memory = NULL;
   g_auto (GStrv) sets = NULL;
   g_auto (GStrv) variant_specs = NULL;
   g_auto (GStrv) assert_texts = NULL;
@@ -196,6 +197,7 @@ fs_cmd_compare (int argc, char **argv)
       "Check [NAME:]METRIC OP VALUE (repeatable), e.g. 'ttl30:downtime.p95 < 5m'; exit status 1 if one fails", "EXPR" },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit_path,
       "Write the assertions' results as JUnit XML to FILE", "FILE" },
+    { "max-memory", 0, 0, G_OPTION_ARG_STRING, &max_memory, FS_CLI_MAX_MEMORY_HELP, "SIZE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -301,6 +303,10 @@ fs_cmd_compare (int argc, char **argv)
       warnings = fs_scenario_warnings (v->scenario);
       for (j = 0; (variant_specs == NULL || i == 0) && j < warnings->len; j++)
         fprintf (stderr, "%s\n", (const char *) g_ptr_array_index (warnings, j));
+      if (!fs_cli_check_memory ("compare", v->scenario,
+                                (guint) MIN ((guint64) opt.jobs, (guint64) opt.reps * variants->len),
+                                max_memory))
+        return FS_EXIT_USAGE;
     }
 
   /* One seed for all, or replication k of two variants would not draw the same numbers. */

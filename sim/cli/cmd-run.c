@@ -1,5 +1,6 @@
 /* cmd-run.c: `failsim run`: one replication of a scenario, a summary, and result files; or,
  * with --reps, R replications and the statistics over them. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,64 @@
 #include "failsim/output.h"
 #include "failsim/scenario.h"
 #include "failsim/sim.h"
+
+#define FS_EXIT_INTERRUPTED 130   /* 128 + SIGINT, as cmd-sweep.c */
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal (int sig)
+{
+  interrupted = 1;
+}
+
+/* SIGINT and SIGTERM stop a single run at the next slice of simulated time; the run then writes
+ * nothing. SA_RESETHAND: a second signal ends the process at once. */
+static void
+catch_signals (void)
+{
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+}
+
+/* Blocks (TRUE) or unblocks SIGINT and SIGTERM: result files are written whole, then a signal
+ * that came meanwhile is delivered. */
+static void
+hold_signals (gboolean hold)
+{
+  sigset_t set;
+
+  sigemptyset (&set);
+  sigaddset (&set, SIGINT);
+  sigaddset (&set, SIGTERM);
+  sigprocmask (hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+/* fs_sim_run() to @horizon in slices of simulated time, checking for a signal between them.
+ * The events run are the same as in one call (each slice runs those up to its end), so results
+ * do not change. FALSE when a signal stopped it. */
+static gboolean
+run_in_slices (FsSim *sim, FsTime horizon, FsRunStatus *status)
+{
+  FsTime slice = MAX (horizon / 10000, FS_MIN), end;
+
+  do
+    {
+      if (interrupted)
+        return FALSE;
+      end = horizon - fs_kernel_now (fs_sim_kernel (sim)) > slice
+              ? fs_kernel_now (fs_sim_kernel (sim)) + slice : horizon;
+      *status = fs_sim_run (sim, end);
+    }
+  while (end < horizon && *status != FS_RUN_STOPPED);
+  return !interrupted;
+}
 
 static void
 print_warnings (const FsScenario *sc)
@@ -63,11 +122,13 @@ run_replications (const FsScenario *sc, const FsExperimentOptions *opt, const ch
       return FS_EXIT_USAGE;
     }
   wall_us = g_get_monotonic_time () - wall_start;
+  hold_signals (TRUE);
   if (out_dir != NULL && !fs_output_write_experiment (out_dir, e, &error))
     {
       fprintf (stderr, "failsim run: %s\n", error->message);
       return FS_EXIT_FAILURE;
     }
+  hold_signals (FALSE);
   if (!quiet)
     {
       g_autofree char *text = fs_output_experiment_text (e);
@@ -90,6 +151,7 @@ fs_cmd_run (int argc, char **argv)
   g_autofree char *reps_text = NULL;
   g_autofree char *jobs_text = NULL;
   g_autofree char *junit_path = NULL;
+  g_autofree char *max_memory = NULL;
   g_auto (GStrv) sets = NULL;
   g_auto (GStrv) assert_texts = NULL;
   gboolean quiet = FALSE;
@@ -113,6 +175,7 @@ fs_cmd_run (int argc, char **argv)
       "Check METRIC OP VALUE after the run (repeatable), e.g. 'downtime.p95 < 5m'; exit status 1 if one fails", "EXPR" },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit_path,
       "Write the assertions' results as JUnit XML to FILE", "FILE" },
+    { "max-memory", 0, 0, G_OPTION_ARG_STRING, &max_memory, FS_CLI_MAX_MEMORY_HELP, "SIZE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -148,8 +211,11 @@ fs_cmd_run (int argc, char **argv)
                      "  failsim run scenarios/change-ip-failover.yaml --reps 20 \\\n"
                      "      --assert 'downtime.p95.ci_high < 8m' --junit out/junit.xml\n"
                      "\n"
+                     "SIGINT or SIGTERM stops a single run and writes nothing (exit status 130);\n"
+                     "result files are never left half-written. --max-memory: docs/performance.md.\n"
+                     "\n"
                      "Exit status: 0 success, 1 internal failure or a failed assertion, 2 usage or\n"
-                     "input error.",
+                     "input error (or a scenario over the memory budget), 130 interrupted.",
                      entries, &argc, &argv))
     return FS_EXIT_USAGE;
   if (argc != 2)
@@ -181,6 +247,9 @@ fs_cmd_run (int argc, char **argv)
     return fs_cli_usage_error ("run", "--rep %" G_GUINT64_FORMAT " with --reps %u goes past the "
                                "last replication index", info.replication, reps);
 
+  if (!fs_cli_check_memory ("run", sc, MIN (reps, jobs), max_memory))
+    return FS_EXIT_USAGE;
+
   if (reps > 1)
     {
       FsExperimentOptions opt = { info.seed, info.replication, reps, jobs, info.horizon };
@@ -188,6 +257,7 @@ fs_cmd_run (int argc, char **argv)
       return run_replications (sc, &opt, out_dir, assertions, junit_path, quiet);
     }
 
+  catch_signals ();
   wall_start = g_get_monotonic_time ();
   sim = fs_sim_new (sc, info.seed, info.replication, &error);
   if (sim == NULL)
@@ -195,14 +265,28 @@ fs_cmd_run (int argc, char **argv)
       fprintf (stderr, "failsim run: %s\n", error->message);
       return FS_EXIT_USAGE;
     }
-  info.status = fs_sim_run (sim, info.horizon);
+  if (!run_in_slices (sim, info.horizon, &info.status))
+    {
+      char at[64];
+
+      fs_time_format (fs_kernel_now (fs_sim_kernel (sim)), at, sizeof at);
+      fprintf (stderr, "failsim run: interrupted at %s of simulated time; nothing written\n", at);
+      return FS_EXIT_INTERRUPTED;
+    }
   fs_sim_finish (sim);
   wall_us = g_get_monotonic_time () - wall_start;
 
+  hold_signals (TRUE);
   if (out_dir != NULL && !fs_output_write_run (out_dir, sim, &info, &error))
     {
       fprintf (stderr, "failsim run: %s\n", error->message);
       return FS_EXIT_FAILURE;
+    }
+  hold_signals (FALSE);
+  if (interrupted)
+    {
+      fprintf (stderr, "failsim run: interrupted after the run; its results are complete\n");
+      return FS_EXIT_INTERRUPTED;
     }
   if (!quiet)
     {

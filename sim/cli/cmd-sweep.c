@@ -36,6 +36,7 @@ catch_sigint (void)
   sa.sa_flags = SA_RESETHAND;
   sigemptyset (&sa.sa_mask);
   sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
 }
 
 typedef struct {
@@ -274,7 +275,7 @@ my_share (FsCliMpi *mpi, GArray *todo)
 
 /* What the options make: the sweep, ready to run. */
 typedef struct {
-  char *seed_text, *until_text, *reps_text, *jobs_text, *stop_text;
+  char *seed_text, *until_text, *reps_text, *jobs_text, *stop_text, *max_memory;
   char *out_dir, *junit_path;
   GStrv param_specs, sets, assert_texts;
   gboolean quiet, resume;
@@ -292,6 +293,7 @@ setup_clear (Setup *u)
   g_free (u->reps_text);
   g_free (u->jobs_text);
   g_free (u->stop_text);
+  g_free (u->max_memory);
   g_free (u->out_dir);
   g_free (u->junit_path);
   g_strfreev (u->param_specs);
@@ -330,6 +332,7 @@ setup (Setup *u, int argc, char **argv, FsCliMpi *mpi)
       "Check METRIC OP VALUE against every configuration (repeatable), e.g. 'downtime.p95 < 5m'; exit status 1 if one fails", "EXPR" },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &u->junit_path,
       "Write the assertions' results as JUnit XML to FILE", "FILE" },
+    { "max-memory", 0, 0, G_OPTION_ARG_STRING, &u->max_memory, FS_CLI_MAX_MEMORY_HELP, "SIZE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &u->quiet, "Print nothing but errors", NULL },
     /* For tests: behave as if Ctrl-C came once this process has finished N runs. */
     { "stop-after", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &u->stop_text, NULL, "N" },
@@ -379,6 +382,9 @@ setup (Setup *u, int argc, char **argv, FsCliMpi *mpi)
     }
   for (i = 0; i < fs_scenario_warnings (u->base)->len; i++)
     fprintf (stderr, "%s\n", (const char *) g_ptr_array_index (fs_scenario_warnings (u->base), i));
+  /* The scenario as given: a --param that changes a size (a count) is not reckoned in. */
+  if (!fs_cli_check_memory ("sweep", u->base, u->jobs, u->max_memory))
+    return FS_EXIT_USAGE;
   opt.seed = fs_scenario_seed (u->base);
   if (u->seed_text != NULL
       && !g_ascii_string_to_unsigned (u->seed_text, 10, 0, G_MAXUINT64, &opt.seed, &error))

@@ -13,6 +13,7 @@ static const FsCommand commands[] = {
   { "run", "run a scenario once and print a summary, or R times (--reps) with confidence intervals", fs_cmd_run },
   { "compare", "compare variants of a scenario over the same replications, with paired differences", fs_cmd_compare },
   { "sweep", "run a scenario over the product of parameter values, R replications each, resumable", fs_cmd_sweep },
+  { "generate", "write a large synthetic estate (sites, VMs, DNS, clients) as a scenario file", fs_cmd_generate },
   { "validate", "check scenario files without running them", fs_cmd_validate },
   { "keys", "list every scenario key and timeline action, with types and defaults", fs_cmd_keys },
 };

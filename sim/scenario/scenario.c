@@ -449,3 +449,9 @@ fs_scenario_warnings (const FsScenario *sc)
 {
   return sc->warnings;
 }
+
+const FsNode *
+fs__scenario_root (const FsScenario *sc)
+{
+  return sc->root;
+}
