@@ -197,6 +197,10 @@ int fs__dr_target_subnet (const DrSpec *spec, int source, int source_subnet, int
 gboolean fs__dr_vnet_ranges_overlap (const FsScenario *sc, int site_a, int site_b, int *subnet_a,
                                      int *subnet_b);
 
+/* The end of @link in a cloud-region site (the virtual network's), or -1 (net refuses circuits
+ * and local networks on links without exactly one). */
+int fs__dr_cloud_site_of (const FsScenario *sc, int link);
+
 gboolean fs__dr_build (FsSim *sim, GError **error);
 /* Frees what a PlanSpec holds (not the struct): the clear function of DrSpec.plans. */
 void fs__dr_plan_clear (gpointer plan);

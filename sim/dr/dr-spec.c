@@ -1502,10 +1502,8 @@ check_replication (FsScenario *sc, const DrSpec *spec)
     }
 }
 
-/* The end of @link in a cloud-region site, or -1 (net refuses circuits and local networks on
- * links without exactly one). */
-static int
-cloud_site_of (const FsScenario *sc, int link)
+int
+fs__dr_cloud_site_of (const FsScenario *sc, int link)
 {
   int a, b;
 
@@ -1577,7 +1575,7 @@ check_local_networks (FsScenario *sc, const DrSpec *spec)
 
   for (l = 0; l < fs_net_spec_n_links (sc); l++)
     {
-      int site = fs_net_spec_link_n_local_networks (sc, (int) l) > 0 ? cloud_site_of (sc, (int) l) : -1;
+      int site = fs_net_spec_link_n_local_networks (sc, (int) l) > 0 ? fs__dr_cloud_site_of (sc, (int) l) : -1;
       const GArray *ranges;
       const FsNode *list;
 
@@ -1621,7 +1619,7 @@ check_circuits (FsScenario *sc, const DrSpec *spec)
   for (l = 0; l < fs_net_spec_n_links (sc); l++)
     {
       const char *circuit = fs_net_spec_link_circuit (sc, (int) l);
-      int site = circuit != NULL ? cloud_site_of (sc, (int) l) : -1;
+      int site = circuit != NULL ? fs__dr_cloud_site_of (sc, (int) l) : -1;
       g_autoptr (GArray) ranges = NULL;
       GHashTable *reached;
       GError *local = NULL;
@@ -1655,7 +1653,7 @@ check_circuits (FsScenario *sc, const DrSpec *spec)
               continue;
             }
           /* Two connections of one circuit to one virtual network are not this rule's concern. */
-          if ((other_site = cloud_site_of (sc, other)) == site)
+          if ((other_site = fs__dr_cloud_site_of (sc, other)) == site)
             continue;
           pt = prefix_text (sc, subnet);
           fs_node_error (&local, at (fs_net_spec_link_node (sc, (int) l), "state"), FS_SCENARIO_ERROR_RULE,

@@ -1640,18 +1640,6 @@ static const FsField circuit_fields[] = {
   FS_FIELD_END
 };
 
-/* The site of @link's end that stands in a cloud region, or -1. */
-static int
-vnet_site (const FsScenario *sc, int link)
-{
-  int a, b;
-
-  fs_net_spec_link_sites (sc, link, &a, &b);
-  if (fs_sites_spec_kind (sc, (guint) a) == FS_SITE_CLOUD_REGION)
-    return a;
-  return fs_sites_spec_kind (sc, (guint) b) == FS_SITE_CLOUD_REGION ? b : -1;
-}
-
 static gboolean
 check_circuit (FsScenario *sc, const FsNode *entry, void *args, GError **error)
 {
@@ -1665,7 +1653,7 @@ check_circuit (FsScenario *sc, const FsNode *entry, void *args, GError **error)
                           "circuit's connection (it has no 'circuit' key): circuit.connect and "
                           "circuit.disconnect act on those", a->link_name);
   /* The net model makes sure a circuit's connection has exactly one end in a cloud region. */
-  a->vnet_site = vnet_site (sc, a->link);
+  a->vnet_site = fs__dr_cloud_site_of (sc, a->link);
   return a->vnet_site >= 0;
 }
 
@@ -1698,7 +1686,7 @@ connect_refuse (FsSim *sim, const void *args)
 
       if (l == (guint) a->link || other == NULL || strcmp (other, circuit) != 0
           || !fs_net_link_is_admin_up (net, l)
-          || !fs__dr_vnet_ranges_overlap (sc, a->vnet_site, vnet_site (sc, (int) l), &sa, &sb))
+          || !fs__dr_vnet_ranges_overlap (sc, a->vnet_site, fs__dr_cloud_site_of (sc, (int) l), &sa, &sb))
         continue;
       if ((d = dr_of (sim)) == NULL)
         return "an ExpressRoute circuit cannot connect two virtual networks with the same ranges "
