@@ -36,13 +36,8 @@ static const FsField head_fields[] = {
   FS_FIELD_END
 };
 
-/* Action arguments sit after the head in one block, so one schema table reads a whole entry. */
-#define ARGS_OFFSET (((sizeof (Head) + 15) / 16) * 16)
-
 typedef struct {
-  guint8 *block;            /* Head, then the action's args */
-  FsField *fields;          /* head + action fields, offsets into block */
-  const FsAction *action;
+  FsActionCall *call;       /* the action, its arguments, and the Head above them */
   const FsNode *node;
   int after;                /* index of the entry it follows, or -1 */
 } Entry;
@@ -60,31 +55,13 @@ saturating_add (FsTime a, FsTime b)
 static Head *
 entry_head (const Entry *e)
 {
-  return (Head *) e->block;
+  return fs_action_call_head (e->call);
 }
 
-static void *
+static const void *
 entry_args (const Entry *e)
 {
-  return e->block + ARGS_OFFSET;
-}
-
-static FsField *
-merge_fields (const FsAction *action)
-{
-  guint n_head = G_N_ELEMENTS (head_fields) - 1, n_action = 0, i;
-  FsField *merged;
-
-  while (action->fields != NULL && action->fields[n_action].key != NULL)
-    n_action++;
-  merged = g_new0 (FsField, n_head + n_action + 1);
-  memcpy (merged, head_fields, n_head * sizeof (FsField));
-  for (i = 0; i < n_action; i++)
-    {
-      merged[n_head + i] = action->fields[i];
-      merged[n_head + i].offset += ARGS_OFFSET;
-    }
-  return merged;
+  return fs_action_call_args (e->call);
 }
 
 static void
@@ -92,10 +69,7 @@ entry_clear (gpointer p)
 {
   Entry *e = p;
 
-  if (e->block != NULL)
-    fs_schema_clear (e->fields, e->block);
-  g_free (e->block);
-  g_free (e->fields);
+  g_clear_pointer (&e->call, fs_action_call_free);
 }
 
 static void
@@ -107,53 +81,18 @@ timeline_free (gpointer p)
   g_free (t);
 }
 
-static const char **
-action_names (void)
-{
-  guint n, i;
-  const FsAction *const *all = fs_scenario_actions (&n);
-  const char **names = g_new0 (const char *, n + 1);
-
-  for (i = 0; i < n; i++)
-    names[i] = all[i]->name;
-  return names;
-}
-
 static gboolean
 load_entry (FsScenario *sc, const FsNode *node, Entry *e, GError **error)
 {
-  const FsNode *action_node;
-
   e->node = node;
   e->after = -1;
+  /* Said here rather than by fs_action_call_load(), to name the keys every entry has. */
   if (node->kind != FS_NODE_MAP)
     return fs_node_error (error, node, FS_SCENARIO_ERROR_TYPE,
                           "a timeline entry must be a mapping (at:, action: ...), got %s",
                           fs_node_kind_name (node->kind));
-  action_node = fs_node_get (node, "action");
-  if (action_node == NULL || action_node->kind != FS_NODE_SCALAR)
-    return fs_node_error (error, node, FS_SCENARIO_ERROR_MISSING,
-                          "timeline entry is missing required key 'action'");
-  e->action = fs_scenario_find_action (action_node->text);
-  if (e->action == NULL)
-    {
-      g_autofree const char **names = action_names ();
-      g_autofree char *list = g_strjoinv (", ", (char **) names);
-      const char *close = fs_node_closest (action_node->text, names);
-
-      if (close != NULL)
-        return fs_node_error (error, action_node, FS_SCENARIO_ERROR_RANGE,
-                              "unknown action '%s'; did you mean '%s'?", action_node->text, close);
-      return fs_node_error (error, action_node, FS_SCENARIO_ERROR_RANGE,
-                            "unknown action '%s'; expected one of: %s", action_node->text, list);
-    }
-  e->fields = merge_fields (e->action);
-  e->block = g_malloc0 (ARGS_OFFSET + e->action->args_size);
-  if (!fs_schema_read (node, "timeline entry", e->fields, e->block, error))
-    return FALSE;
-  if (e->action->check != NULL && !e->action->check (sc, node, entry_args (e), error))
-    return FALSE;
-  return TRUE;
+  e->call = fs_action_call_load (sc, node, "timeline entry", head_fields, sizeof (Head), error);
+  return e->call != NULL;
 }
 
 static int
@@ -338,22 +277,22 @@ timeline_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
   if (fs_kernel_is_observed (k, self->topic_fire))
     {
       FsNotice n = { .topic = self->topic_fire, .subject = (uint32_t) ev->a, .source = model,
-                     .subject_name = e->action->name, .value = 0, .detail = h->note };
+                     .subject_name = fs_action_call_action (e->call)->name, .value = 0, .detail = h->note };
       fs_kernel_notify (k, &n);
     }
-  if (e->action->refuse != NULL)
+  if (fs_action_call_action (e->call)->refuse != NULL)
     {
-      const char *why = e->action->refuse (self->sim, entry_args (e));
+      const char *why = fs_action_call_action (e->call)->refuse (self->sim, entry_args (e));
 
       if (why != NULL)
         {
           FsNotice n = { .topic = self->topic_refused, .subject = (uint32_t) ev->a, .source = model,
-                         .subject_name = e->action->name, .value = 0, .detail = why };
+                         .subject_name = fs_action_call_action (e->call)->name, .value = 0, .detail = why };
           fs_kernel_notify (k, &n);
           return;
         }
     }
-  e->action->fire (self->sim, entry_args (e));
+  fs_action_call_action (e->call)->fire (self->sim, entry_args (e));
 }
 
 static void
