@@ -77,4 +77,8 @@ FsDist *fs_schema_get_dist (const FsNode *node, const char *key, GError **error)
 int fs_schema_resolve (const FsNode *node, const char *what, const char *const *names, guint n,
                        GError **error);
 
+/* The index of the item named @name in @items, an array of spec structs of @size bytes whose
+ * first member is their name (char *), as every list item read by a section is; or -1. */
+int fs_schema_index_by_name (const GArray *items, size_t size, const char *name);
+
 G_END_DECLS

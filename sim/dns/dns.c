@@ -896,12 +896,7 @@ fs__dns_build (FsSim *sim, GError **error)
 int
 fs_dns_resolver_index (const FsDns *d, const char *name)
 {
-  guint i;
-
-  for (i = 0; i < d->nres; i++)
-    if (strcmp (resolver_spec (d, i)->name, name) == 0)
-      return (int) i;
-  return -1;
+  return fs_schema_index_by_name (d->spec->resolvers, sizeof (ResolverSpec), name);
 }
 
 int

@@ -1058,34 +1058,19 @@ fs__dr_build (FsSim *sim, GError **error)
 int
 fs_dr_plan_index (const FsDr *d, const char *name)
 {
-  guint i;
-
-  for (i = 0; i < d->np; i++)
-    if (strcmp (plan_spec (d, i)->name, name) == 0)
-      return (int) i;
-  return -1;
+  return fs_schema_index_by_name (d->spec->plans, sizeof (PlanSpec), name);
 }
 
 int
 fs_dr_vm_index (const FsDr *d, const char *name)
 {
-  guint i;
-
-  for (i = 0; i < d->nv; i++)
-    if (strcmp (vm_spec (d, i)->name, name) == 0)
-      return (int) i;
-  return -1;
+  return fs_schema_index_by_name (d->spec->vms, sizeof (VmSpec), name);
 }
 
 int
 fs_dr_network_index (const FsDr *d, const char *name)
 {
-  guint i;
-
-  for (i = 0; i < d->nn; i++)
-    if (strcmp (g_array_index (d->spec->vm_networks, VmNetworkSpec, i).name, name) == 0)
-      return (int) i;
-  return -1;
+  return fs_schema_index_by_name (d->spec->vm_networks, sizeof (VmNetworkSpec), name);
 }
 
 guint

@@ -900,12 +900,7 @@ fs_l2_from_model (FsModel *model)
 int
 fs_l2_vlan_index (const FsL2 *l2, const char *name)
 {
-  guint v;
-
-  for (v = 0; v < l2->nv; v++)
-    if (strcmp (vlan_of (l2, v)->name, name) == 0)
-      return (int) v;
-  return -1;
+  return fs_schema_index_by_name (l2->spec->vlans, sizeof (VlanSpec), name);
 }
 
 gboolean

@@ -1136,33 +1136,22 @@ fs__net_build (FsSim *sim, GError **error)
 
 /* --- accessors ---------------------------------------------------------------------------------------- */
 
-static int
-index_by_name (const GArray *items, size_t size, const char *name)
-{
-  guint i;
-
-  for (i = 0; i < items->len; i++)
-    if (strcmp (*(char **) (items->data + i * size), name) == 0)
-      return (int) i;
-  return -1;
-}
-
 int
 fs_net_router_index (const FsNet *n, const char *name)
 {
-  return index_by_name (n->spec->routers, sizeof (RouterSpec), name);
+  return fs_schema_index_by_name (n->spec->routers, sizeof (RouterSpec), name);
 }
 
 int
 fs_net_subnet_index (const FsNet *n, const char *name)
 {
-  return index_by_name (n->spec->subnets, sizeof (SubnetSpec), name);
+  return fs_schema_index_by_name (n->spec->subnets, sizeof (SubnetSpec), name);
 }
 
 int
 fs_net_host_index (const FsNet *n, const char *name)
 {
-  return index_by_name (n->spec->hosts, sizeof (HostSpec), name);
+  return fs_schema_index_by_name (n->spec->hosts, sizeof (HostSpec), name);
 }
 
 gboolean
@@ -1316,7 +1305,7 @@ fs_net_router_site (const FsNet *n, guint router)
 int
 fs_net_link_index (const FsNet *n, const char *name)
 {
-  return index_by_name (n->spec->links, sizeof (LinkSpec), name);
+  return fs_schema_index_by_name (n->spec->links, sizeof (LinkSpec), name);
 }
 
 void

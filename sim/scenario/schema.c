@@ -618,3 +618,14 @@ fs_schema_resolve (const FsNode *node, const char *what, const char *const *name
     }
   return -1;
 }
+
+int
+fs_schema_index_by_name (const GArray *items, size_t size, const char *name)
+{
+  guint i;
+
+  for (i = 0; i < items->len; i++)
+    if (strcmp (*(char *const *) (items->data + i * size), name) == 0)
+      return (int) i;
+  return -1;
+}
