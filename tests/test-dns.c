@@ -489,6 +489,271 @@ Test (dns, aaaa_and_nodata)
   stop (&r);
 }
 
+/* --- dns.outdated and the query series ------------------------------------------------------------ */
+
+/* Resolver @res (by name) asks for app.contoso.com (A) at time @t. */
+static void
+ask_at (Run *r, FsTime t, const char *res, const char *name)
+{
+  int i = fs_dns_resolver_index (r->dns, res);
+
+  cr_assert_geq (i, 0, "no resolver %s", res);
+  fs_sim_run (r->sim, t);
+  fs_dns_resolve (r->dns, (guint) i, (guint) fs_dns_name_index (r->dns, name), FS_DNS_A);
+}
+
+/* The dns.outdated notices so far, as "time subject value detail" lines. */
+static char *
+outdated_notices (Run *r)
+{
+  const GArray *log = fs_metrics_log (fs_sim_metrics (r->sim));
+  uint32_t topic = fs_kernel_topic (fs_sim_kernel (r->sim), "dns.outdated");
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < log->len; i++)
+    {
+      const FsLogEntry *e = &g_array_index (log, FsLogEntry, i);
+
+      if (e->topic == topic)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT " %u:%s %" G_GINT64_FORMAT " %s\n", e->time / S,
+                                e->subject, e->subject_name, e->value / S, e->detail);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* TTL 300s. At 0, r1 (honest), r2 (violator, +60s) and r4 (max_ttl 5s) cache 10.1.0.10, r5 caches
+ * another name; r3 asks nothing. The update at 10s to 10.2.0.20 finds r1 with 290s left and r2
+ * with 350s (60 of them past its TTL); r4's entry expired at 5s, r3 and r5 hold nothing for it.
+ * r3 then caches the new address at 15s, so the same update again at 20s leaves it out. */
+Test (dns, outdated_names_the_resolvers_that_still_hold_the_old_answer)
+{
+  Run r = start ("dns: {violation_extra: 60s}\n"
+                 ZONE_B ("      - {name: app, value: 10.1.0.10, ttl: 300s}\n"
+                         "      - {name: other, value: 10.1.0.10, ttl: 300s}\n")
+                 "resolvers:\n"
+                 "  - {name: r1, host: res, warm: false, ttl_violation: no}\n"
+                 "  - {name: r2, host: res, warm: false, ttl_violation: yes}\n"
+                 "  - {name: r3, host: res, warm: false, ttl_violation: no}\n"
+                 "  - {name: r4, host: res, warm: false, ttl_violation: no, max_ttl: 5s}\n"
+                 "  - {name: r5, host: res, warm: false, ttl_violation: no}\n"
+                 "timeline:\n"
+                 "  - {at: 10s, action: dns.update, name: app.contoso.com, value: 10.2.0.20}\n"
+                 "  - {at: 20s, action: dns.update, name: app.contoso.com, value: 10.2.0.20}\n");
+  g_autofree char *got = NULL;
+
+  ask_at (&r, 0, "r1", "app.contoso.com");
+  ask_at (&r, 0, "r2", "app.contoso.com");
+  ask_at (&r, 0, "r4", "app.contoso.com");
+  ask_at (&r, 0, "r5", "other.contoso.com");
+  ask_at (&r, 15 * S, "r3", "app.contoso.com");
+  fs_sim_run (r.sim, 30 * S);
+  got = outdated_notices (&r);
+  cr_expect_str_eq (got,
+                    "10 0:r1 290 resolver r1 still answers app.contoso.com -> 10.1.0.10 (cached, 290 s left)\n"
+                    "10 1:r2 350 resolver r2 still answers app.contoso.com -> 10.1.0.10 (cached, 350 s left, "
+                    "of which 60 s past its TTL)\n"
+                    "20 0:r1 280 resolver r1 still answers app.contoso.com -> 10.1.0.10 (cached, 280 s left)\n"
+                    "20 1:r2 340 resolver r2 still answers app.contoso.com -> 10.1.0.10 (cached, 340 s left, "
+                    "of which 60 s past its TTL)\n");
+  stop (&r);
+}
+
+/* Its value is exact to the nanosecond and the sentence rounds the seconds down; a violator already
+ * past its honest TTL has all of what is left past it; a cached negative answer is outdated too. */
+Test (dns, outdated_value_is_the_time_to_expiry)
+{
+  Run r = start ("dns: {violation_extra: 60s}\n"
+                 ZONE_B ("      - {name: app, value: 10.1.0.10, ttl: 30s}\n")
+                 "resolvers:\n"
+                 "  - {name: r1, host: res, warm: false, ttl_violation: no}\n"
+                 "  - {name: r2, host: res, warm: false, ttl_violation: yes}\n"
+                 "  - {name: r3, host: res, warm: false, ttl_violation: no}\n"
+                 "timeline:\n"
+                 "  - {at: 40.5s, action: dns.update, name: app.contoso.com, value: 10.2.0.20}\n"
+                 "  - {at: 50s, action: dns.update, name: new.contoso.com, value: 10.2.0.20}\n");
+  const GArray *log;
+  uint32_t topic;
+  guint i, n = 0;
+
+  ask_at (&r, 0, "r2", "app.contoso.com");              /* honest to 30s, kept to 90s */
+  ask_at (&r, 20 * S, "r1", "app.contoso.com");         /* expires at 50s */
+  ask_at (&r, 20 * S, "r3", "new.contoso.com");         /* negative for 5m */
+  fs_sim_run (r.sim, 60 * S);
+  log = fs_metrics_log (fs_sim_metrics (r.sim));
+  topic = fs_kernel_topic (fs_sim_kernel (r.sim), "dns.outdated");
+  for (i = 0; i < log->len; i++)
+    {
+      const FsLogEntry *e = &g_array_index (log, FsLogEntry, i);
+
+      if (e->topic != topic)
+        continue;
+      switch (n++)
+        {
+        case 0:
+          cr_expect_str_eq (e->subject_name, "r1");
+          cr_expect_eq (e->value, 9500 * FS_MSEC);
+          cr_expect_str_eq (e->detail, "resolver r1 still answers app.contoso.com -> 10.1.0.10 "
+                                       "(cached, 9 s left)");
+          break;
+        case 1:
+          cr_expect_str_eq (e->subject_name, "r2");
+          cr_expect_eq (e->value, 49500 * FS_MSEC);
+          cr_expect_str_eq (e->detail, "resolver r2 still answers app.contoso.com -> 10.1.0.10 "
+                                       "(cached, 49 s left, of which 49 s past its TTL)");
+          break;
+        case 2:
+          cr_expect_str_eq (e->subject_name, "r3");
+          cr_expect_eq (e->time, 50 * S);
+          cr_expect_eq (e->value, 270 * S);
+          cr_expect_str_eq (e->detail, "resolver r3 still answers new.contoso.com -> no such record "
+                                       "(cached, 270 s left)");
+          break;
+        }
+    }
+  cr_expect_eq (n, 3);
+  stop (&r);
+}
+
+/* Queries that reach a server, counted per 10 s (no services, so the default grid). */
+Test (dns, server_query_series)
+{
+  Run r = start (ZONE_B ("      - {name: app, value: 10.1.0.10, ttl: 5s}\n") RESOLVER (""));
+  guint host = (guint) fs_net_host_index (r.net, "ns2"), n = 0;
+  const uint32_t *series;
+  FsTime interval = 0;
+
+  ask_at (&r, 0, "r1", "app.contoso.com");
+  ask_at (&r, 3 * S, "r1", "app.contoso.com");    /* a hit */
+  ask_at (&r, 5 * S, "r1", "app.contoso.com");
+  ask_at (&r, 25 * S, "r1", "app.contoso.com");
+  series = fs_dns_server_series (r.dns, host, &n, &interval);
+  cr_assert_not_null (series);
+  cr_expect_eq (interval, 10 * S);
+  cr_assert_eq (n, 3);
+  cr_expect_eq (series[0], 2);
+  cr_expect_eq (series[1], 0);
+  cr_expect_eq (series[2], 1);
+  cr_expect_eq (queries (&r, "ns2"), 3);
+  cr_expect_null (fs_dns_server_series (r.dns, (guint) fs_net_host_index (r.net, "ns1"), &n, NULL));
+  cr_expect_eq (n, 0);
+  stop (&r);
+}
+
+/* The dns.flush notices so far, as "time subject value detail" lines. */
+static char *
+flush_notices (Run *r)
+{
+  const GArray *log = fs_metrics_log (fs_sim_metrics (r->sim));
+  uint32_t topic = fs_kernel_topic (fs_sim_kernel (r->sim), "dns.flush");
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < log->len; i++)
+    {
+      const FsLogEntry *e = &g_array_index (log, FsLogEntry, i);
+
+      if (e->topic == topic)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT " %u:%s %" G_GINT64_FORMAT " %s\n", e->time / S,
+                                e->subject, e->subject_name, e->value, e->detail);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A resolver that clamps every TTL up to an hour caches 10.1.0.10 at 0; the record changes to
+ * 10.2.0.20 at 10s and the resolver still answers the old address at 20s, from its cache. The
+ * flush at 30s empties the entry; the query at 40s goes upstream (a second query at ns2) and
+ * gets the new address, cached for the clamped hour again. */
+Test (dns, flush_empties_the_cache_and_the_next_query_goes_upstream)
+{
+  Run r = start (ZONE_B ("      - {name: app, value: 10.1.0.10, ttl: 300s}\n")
+                 RESOLVER (", min_ttl: 1h")
+                 "timeline:\n"
+                 "  - {at: 10s, action: dns.update, name: app.contoso.com, value: 10.2.0.20}\n"
+                 "  - {at: 30s, action: dns.flush, resolver: r1}\n");
+  guint app;
+  FsDnsCacheEntry e;
+  FsDnsAnswer a;
+  g_autofree char *got = NULL;
+
+  a = ask (&r, 0, "app.contoso.com");
+  cr_expect_str_eq (address (&r, &a), "10.1.0.10");
+  cr_expect_eq (a.ttl, 3600 * S);
+  a = ask (&r, 20 * S, "app.contoso.com");
+  cr_expect (a.from_cache);
+  cr_expect_str_eq (address (&r, &a), "10.1.0.10");
+  app = (guint) fs_dns_name_index (r.dns, "app.contoso.com");
+  cr_expect (fs_dns_cache_entry (r.dns, 0, app, FS_DNS_A, &e));
+  fs_sim_run (r.sim, 31 * S);
+  cr_expect (!fs_dns_cache_entry (r.dns, 0, app, FS_DNS_A, &e));
+  cr_expect_eq (queries (&r, "ns2"), 1);
+  a = ask (&r, 40 * S, "app.contoso.com");
+  cr_expect (!a.from_cache);
+  cr_expect_str_eq (address (&r, &a), "10.2.0.20");
+  cr_expect_eq (a.ttl, 3600 * S);
+  cr_expect_eq (queries (&r, "ns2"), 2);
+  got = flush_notices (&r);
+  cr_expect_str_eq (got, "30 0:r1 1 resolver r1 flushed its whole cache (1 entry)\n");
+  stop (&r);
+}
+
+/* Flushing one name empties only that name's entries: other.contoso.com stays cached (a hit at
+ * 20s, no query upstream), app.contoso.com is asked again. Another resolver's cache is left. */
+Test (dns, flush_of_one_name_leaves_the_others)
+{
+  Run r = start (ZONE_B ("      - {name: app, value: 10.1.0.10, ttl: 300s}\n"
+                         "      - {name: other, value: 10.1.0.10, ttl: 300s}\n")
+                 "resolvers:\n"
+                 "  - {name: r1, host: res, warm: false, ttl_violation: no}\n"
+                 "  - {name: r2, host: res, warm: false, ttl_violation: no}\n"
+                 "timeline:\n"
+                 "  - {at: 10s, action: dns.flush, resolver: r1, name: app.contoso.com}\n");
+  guint app, other;
+  FsDnsCacheEntry e;
+  g_autofree char *got = NULL;
+
+  ask_at (&r, 0, "r1", "app.contoso.com");
+  ask_at (&r, 0, "r1", "other.contoso.com");
+  ask_at (&r, 0, "r2", "app.contoso.com");
+  cr_expect_eq (queries (&r, "ns2"), 3);
+  fs_sim_run (r.sim, 11 * S);
+  app = (guint) fs_dns_name_index (r.dns, "app.contoso.com");
+  other = (guint) fs_dns_name_index (r.dns, "other.contoso.com");
+  cr_expect (!fs_dns_cache_entry (r.dns, 0, app, FS_DNS_A, &e));
+  cr_expect (fs_dns_cache_entry (r.dns, 0, other, FS_DNS_A, &e));
+  cr_expect (fs_dns_cache_entry (r.dns, 1, app, FS_DNS_A, &e));
+  ask_at (&r, 20 * S, "r1", "other.contoso.com");
+  cr_expect_eq (queries (&r, "ns2"), 3);
+  ask_at (&r, 20 * S, "r1", "app.contoso.com");
+  cr_expect_eq (queries (&r, "ns2"), 4);
+  got = flush_notices (&r);
+  cr_expect_str_eq (got, "10 0:r1 1 resolver r1 flushed app.contoso.com from its cache (1 entry)\n");
+  stop (&r);
+}
+
+/* A flush names a resolver the scenario declares, and a name in one of its zones. */
+Test (dns, flush_checks_its_keys)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bad_resolver = g_strconcat (estate, ZONE_B ("      - {name: app, value: 10.1.0.10}\n")
+                                               RESOLVER ("") "timeline:\n"
+                                               "  - {at: 10s, action: dns.flush, resolver: r9}\n", NULL);
+  g_autofree char *bad_name = g_strconcat (estate, ZONE_B ("      - {name: app, value: 10.1.0.10}\n")
+                                           RESOLVER ("") "timeline:\n"
+                                           "  - {at: 10s, action: dns.flush, resolver: r1, "
+                                           "name: app.example.org}\n", NULL);
+  FsScenario *sc;
+
+  sc = fs_scenario_load_data ("test.yaml", bad_resolver, -1, NULL, &error);
+  cr_expect_null (sc);
+  cr_expect_not_null (error && strstr (error->message, "r9") ? error : NULL, "%s", error ? error->message : "");
+  g_clear_error (&error);
+  sc = fs_scenario_load_data ("test.yaml", bad_name, -1, NULL, &error);
+  cr_expect_null (sc);
+  cr_expect_not_null (error && strstr (error->message, "lies in no zone") ? error : NULL, "%s",
+                      error ? error->message : "");
+}
+
 /* --- the single cache's closed forms ---------------------------------------------------------------- */
 
 /* Queries at Poisson rate lambda = 1/10s, TTL T = 30s, filled only on a miss. The cache holds

@@ -11,9 +11,12 @@
  * (RFC 8767). Servers and resolvers are hosts of the network model: they go down with their
  * site, and every query must be routed to them.
  *
- * Owns the scenario keys dns:, zones:, resolvers: and the action dns.update. Reports
+ * Owns the scenario keys dns:, zones:, resolvers: and the actions dns.update and dns.flush (an
+ * operator empties a resolver's cache). Reports
  * dns.update and dns.update_failed (subject: the record's name), dns.transfer (subject: the
- * server, when a copy catches up), and, at the end of the run, the figures "dns.servers"
+ * server, when a copy catches up), dns.outdated (subject: a resolver whose cache still holds
+ * another answer when a record changes; value: ns until that entry expires), dns.flush (subject:
+ * the resolver; value: the entries emptied), and, at the end of the run, the figures "dns.servers"
  * (queries, peak_qps) and "dns.resolvers" (queries, hits, misses, hit_ratio, ...). */
 #pragma once
 
@@ -63,6 +66,8 @@ int fs_dns_name_index (const FsDns *dns, const char *fqdn);
 guint fs_dns_n_resolvers (const FsDns *dns);
 int fs_dns_resolver_host (const FsDns *dns, guint resolver);    /* a net host index */
 const char *fs_dns_name (const FsDns *dns, guint name);
+guint fs_dns_n_names (const FsDns *dns);   /* every name the scenario mentions */
+const char *fs_dns_resolver_name (const FsDns *dns, guint resolver);
 
 /* Every address a record can hold, interned at load time. */
 guint fs_dns_n_addresses (const FsDns *dns);
@@ -99,6 +104,21 @@ gboolean fs_dns_resolver_violates (const FsDns *dns, guint resolver);
 
 /* Queries that reached @server_host so far (0 for a host that is no server). */
 uint64_t fs_dns_server_queries (const FsDns *dns, guint server_host);
+
+/* The hosts that serve some zone, each once, by host index. Free with g_array_unref(). */
+GArray *fs_dns_server_hosts (const FsDns *dns);   /* of guint */
+
+/* The grid of the query series when no client collector's grid is known (no services). */
+#define FS_DNS_SERIES_INTERVAL (10 * FS_SEC)
+
+/* The queries that reached @server_host, by bucket: element i counts those at times in
+ * [i * interval, (i + 1) * interval). The grid is the client collector's recovery-curve grid
+ * (workload: sample, default 10 s), or FS_DNS_SERIES_INTERVAL without services; its width goes
+ * to *@interval if not NULL. Buckets run up to the last one that got a query (*@n_buckets of
+ * them; buckets after it are 0). NULL with *@n_buckets 0 when the host got none. Borrowed: valid
+ * until the next query. */
+const uint32_t *fs_dns_server_series (const FsDns *dns, guint server_host, guint *n_buckets,
+                                      FsTime *interval);
 
 /* --- load time, for the workload's checks -------------------------------------------------------- */
 

@@ -77,11 +77,13 @@ struct FsDns {
   Entry *cache;              /* [resolver * nrr + rrset] */
   ResolverStats *rstats;     /* [resolver] */
   ServerLoad *load;          /* [host] */
+  GArray **series;           /* [host] of uint32_t: queries per bucket of series_interval, or NULL */
+  FsTime series_interval;    /* the client collector's sample grid, learned at the first query; ns */
   GArray **registers;        /* [host] of int rrset, or NULL */
   FsHandle *register_ev;     /* [host] */
   gsl_rng *violation_rng, *registration_rng, *refresh_rng;
 
-  uint32_t t_update, t_update_failed, t_transfer;
+  uint32_t t_update, t_update_failed, t_transfer, t_outdated, t_flush;
 };
 
 /* --- helpers ----------------------------------------------------------------------------------------- */
@@ -162,17 +164,41 @@ serving (const FsDns *d, guint slot)
          || fs_kernel_now (d->k) - d->last_ok[slot] <= z->expire;
 }
 
+/* The grid of the query series: the client collector's, so that a trace lines the query rate up
+ * with the recovery curve. The workload sets it when it is built, after this model, so it is read
+ * at the first query, when every model has been built. */
+static FsTime
+series_interval (FsDns *d)
+{
+  FsClientStats *cs;
+
+  if (d->series_interval > 0)
+    return d->series_interval;
+  cs = fs_metrics_clients (d->metrics);
+  d->series_interval = fs_client_stats_n_services (cs) > 0
+                         ? fs_client_stats_service (cs, 0)->sample_interval : FS_DNS_SERIES_INTERVAL;
+  return d->series_interval;
+}
+
 static void
 count_query (FsDns *d, int host)
 {
   ServerLoad *l = &d->load[host];
-  int64_t second = fs_kernel_now (d->k) / FS_SEC;
+  FsTime now = fs_kernel_now (d->k);
+  int64_t second = now / FS_SEC;
+  guint bucket = (guint) (now / series_interval (d));
 
   l->queries++;
   if (second != l->second)
     l->second = second, l->in_second = 0;
   if (++l->in_second > l->peak)
     l->peak = l->in_second;
+  /* Zero-filled growth, amortised doubling: one increment per query. */
+  if (d->series[host] == NULL)
+    d->series[host] = g_array_new (FALSE, TRUE, sizeof (uint32_t));
+  if (bucket >= d->series[host]->len)
+    g_array_set_size (d->series[host], bucket + 1);
+  g_array_index (d->series[host], uint32_t, bucket)++;
 }
 
 static char *
@@ -247,6 +273,40 @@ pull (FsDns *d, guint slot)
   return TRUE;
 }
 
+/* Reports dns.outdated for every resolver whose cache, now that @rr holds @value, still holds
+ * a different answer it will give out as fresh: the time until that entry expires (the TTL
+ * violation's extension included, serve-stale not). Only reads the caches. */
+static void
+report_outdated (FsDns *d, guint rr, int value)
+{
+  FsTime now = fs_kernel_now (d->k);
+  const char *name = g_ptr_array_index (d->spec->names, rr / FS_DNS_N_TYPES);
+  guint r;
+
+  for (r = 0; r < d->nres; r++)
+    {
+      const Entry *e = entry (d, r, rr);
+      g_autofree char *what = NULL;
+      g_autofree char *detail = NULL;
+      g_autofree char *past_text = NULL;
+      FsTime left, past;
+
+      if (!e->present || e->value == value || now >= e->expires)
+        continue;
+      left = e->expires - now;
+      /* The part of what is left beyond the TTL it was stored with: only a violator has one. */
+      past = e->expires - MAX (now, e->stored + e->ttl);
+      if (past > 0)
+        past_text = g_strdup_printf (", of which %" G_GINT64_FORMAT " s past its TTL", past / FS_SEC);
+      what = e->value < 0 ? g_strdup ("no such record")
+                          : describe_value (d, rr % FS_DNS_N_TYPES, e->value);
+      detail = g_strdup_printf ("resolver %s still answers %s -> %s (cached, %" G_GINT64_FORMAT
+                                " s left%s)", resolver_spec (d, r)->name, name, what, left / FS_SEC,
+                                past_text != NULL ? past_text : "");
+      notify (d, d->t_outdated, r, resolver_spec (d, r)->name, left, detail);
+    }
+}
+
 /* A change made at @slot: a new version of the record set, announced to the servers that copy
  * from it. */
 static void
@@ -268,6 +328,7 @@ apply (FsDns *d, guint slot, guint rr, int value, FsTime ttl, const char *by)
                             type == FS_DNS_A ? "A" : type == FS_DNS_AAAA ? "AAAA" : "CNAME", what, ttl_text,
                             fs_net_host_name (d->net, d->slot_host[slot]), by);
   notify (d, d->t_update, name, g_ptr_array_index (d->spec->names, name), value, detail);
+  report_outdated (d, rr, value);
   if (!z->notify)
     return;
   if (z->updates == UPDATES_PRIMARY && !slot_is_primary (d, slot))
@@ -703,6 +764,10 @@ dns_free (FsModel *model)
   g_free (d->cache);
   g_free (d->rstats);
   g_free (d->load);
+  for (h = 0; h < d->nh; h++)
+    if (d->series[h] != NULL)
+      g_array_unref (d->series[h]);
+  g_free (d->series);
   g_free (d);
 }
 
@@ -805,6 +870,7 @@ fs__dns_build (FsSim *sim, GError **error)
   d->load = g_new0 (ServerLoad, MAX (d->nh, 1));
   for (i = 0; i < d->nh; i++)
     d->load[i].second = -1;
+  d->series = g_new0 (GArray *, MAX (d->nh, 1));
   d->registers = g_new0 (GArray *, MAX (d->nh, 1));
   d->register_ev = g_new0 (FsHandle, MAX (d->nh, 1));
   for (rr = 0; rr < d->nrr; rr++)
@@ -885,6 +951,8 @@ fs__dns_build (FsSim *sim, GError **error)
   d->t_update = fs_kernel_topic (k, "dns.update");
   d->t_update_failed = fs_kernel_topic (k, "dns.update_failed");
   d->t_transfer = fs_kernel_topic (k, "dns.transfer");
+  d->t_outdated = fs_kernel_topic (k, "dns.outdated");
+  d->t_flush = fs_kernel_topic (k, "dns.flush");
   fs_sim_add_model (sim, "dns", &d->base);
   fs_net_listen_hosts (d->net, host_listener, d);
   fs_sites_listen (fs_sites_from_model (fs_sim_model (sim, "sites")), site_listener, d);
@@ -923,6 +991,19 @@ fs_dns_name (const FsDns *d, guint name)
 {
   g_return_val_if_fail (name < d->nn, NULL);
   return g_ptr_array_index (d->spec->names, name);
+}
+
+guint
+fs_dns_n_names (const FsDns *d)
+{
+  return d->nn;
+}
+
+const char *
+fs_dns_resolver_name (const FsDns *d, guint resolver)
+{
+  g_return_val_if_fail (resolver < d->spec->resolvers->len, NULL);
+  return g_array_index (d->spec->resolvers, ResolverSpec, resolver).name;
 }
 
 guint
@@ -1020,6 +1101,32 @@ fs_dns_server_queries (const FsDns *d, guint server_host)
 {
   g_return_val_if_fail (server_host < d->nh, 0);
   return d->load[server_host].queries;
+}
+
+GArray *
+fs_dns_server_hosts (const FsDns *d)
+{
+  GArray *hosts = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint h, i;
+
+  for (h = 0; h < d->nh; h++)
+    for (i = 0; i < d->n_slots; i++)
+      if (d->slot_host[i] == (int) h)
+        {
+          g_array_append_val (hosts, h);
+          break;
+        }
+  return hosts;
+}
+
+const uint32_t *
+fs_dns_server_series (const FsDns *d, guint server_host, guint *n_buckets, FsTime *interval)
+{
+  g_return_val_if_fail (server_host < d->nh && n_buckets != NULL, NULL);
+  if (interval != NULL)
+    *interval = d->series_interval > 0 ? d->series_interval : FS_DNS_SERIES_INTERVAL;
+  *n_buckets = d->series[server_host] != NULL ? d->series[server_host]->len : 0;
+  return d->series[server_host] != NULL ? (const uint32_t *) d->series[server_host]->data : NULL;
 }
 
 /* --- the dns.update action --------------------------------------------------------------------------------- */
@@ -1123,6 +1230,23 @@ check_update (FsScenario *sc, const FsNode *entry, void *args, GError **error)
   return TRUE;
 }
 
+/* A name first met in an action read after the run was built (one typed in `failsim exercise`)
+ * has no cache slot in this run: refused, not written out of bounds. */
+static const char *
+update_refuse (FsSim *sim, const void *args)
+{
+  const UpdateArgs *a = args;
+  FsModel *model = fs_sim_model (sim, "dns");
+  FsDns *d = model != NULL ? fs_dns_from_model (model) : NULL;
+
+  if (d == NULL)
+    return NULL;
+  if ((guint) a->name >= d->nn || (a->type == FS_DNS_CNAME && a->value >= 0 && (guint) a->value >= d->nn))
+    return "the name is not one the scenario mentions, and a record can only change for those "
+           "(add it to a zone in the scenario file)";
+  return NULL;
+}
+
 static void
 update_fire (FsSim *sim, const void *args)
 {
@@ -1138,10 +1262,80 @@ update_fire (FsSim *sim, const void *args)
   fs_kernel_schedule (d->k, &d->base, delay, EV_UPDATE, (uint64_t) (uintptr_t) a, 0);
 }
 
+/* --- the dns.flush action ---------------------------------------------------------------------------------- */
+
+/* An operator empties a resolver's cache (Windows Clear-DnsServerCache, unbound-control
+ * flush_zone or flush): the next query for a flushed name goes upstream. Client caches (the
+ * OS's, a JVM's) are not the resolver's and keep what they hold. */
+typedef struct {
+  char *resolver_name;
+  char *name_text;
+  int resolver;
+  int name;                  /* -1: the whole cache */
+} FlushArgs;
+
+static const FsField flush_fields[] = {
+  { "resolver", FS_FIELD_NAME, offsetof (FlushArgs, resolver_name), TRUE, NULL, 0, 0, 0, 0, NULL,
+    "The resolver whose cache is emptied.", "resolver-1" },
+  { "name", FS_FIELD_STRING, offsetof (FlushArgs, name_text), FALSE, NULL, 0, 0, 0, 0, NULL,
+    "Only this name's records (every type), in a declared zone; default: the whole cache.",
+    "app.contoso.com" },
+  FS_FIELD_END
+};
+
+static gboolean
+check_flush (FsScenario *sc, const FsNode *entry, void *args, GError **error)
+{
+  FlushArgs *a = args;
+
+  a->name = -1;
+  if ((a->resolver = fs_dns_spec_resolver (sc, fs_node_get (entry, "resolver"), error)) < 0)
+    return FALSE;
+  if (a->name_text != NULL && (a->name = fs_dns_spec_name (sc, fs_node_get (entry, "name"), error)) < 0)
+    return FALSE;
+  return TRUE;
+}
+
+static void
+flush_fire (FsSim *sim, const void *args)
+{
+  const FlushArgs *a = args;
+  FsModel *model = fs_sim_model (sim, "dns");
+  g_autofree char *detail = NULL;
+  guint rr, n = 0;
+  FsDns *d;
+
+  if (model == NULL)
+    return;
+  d = fs_dns_from_model (model);
+  /* A name first written after the model was built (by a trainee's command) has no cache slot:
+   * nothing of it can be cached. */
+  for (rr = 0; rr < d->nrr; rr++)
+    {
+      Entry *e = entry (d, (guint) a->resolver, rr);
+
+      if (a->name >= 0 && rr / FS_DNS_N_TYPES != (guint) a->name)
+        continue;
+      n += e->present != 0;
+      *e = (Entry) { 0, -1, -1, -1, 0, -1, 0 };
+    }
+  if (a->name >= 0)
+    detail = g_strdup_printf ("resolver %s flushed %s from its cache (%u entr%s)",
+                              resolver_spec (d, (guint) a->resolver)->name, a->name_text, n,
+                              n == 1 ? "y" : "ies");
+  else
+    detail = g_strdup_printf ("resolver %s flushed its whole cache (%u entr%s)",
+                              resolver_spec (d, (guint) a->resolver)->name, n, n == 1 ? "y" : "ies");
+  notify (d, d->t_flush, (uint32_t) a->resolver, resolver_spec (d, (guint) a->resolver)->name, n, detail);
+}
+
 static const FsAction actions[] = {
   { "dns.update", "A recovery-plan script changes a DNS record at a server (seed 000's "
     "Set-DnsServerResourceRecord); the zone's other servers copy it after a NOTIFY or refresh.",
-    update_fields, sizeof (UpdateArgs), check_update, update_fire, NULL },
+    update_fields, sizeof (UpdateArgs), check_update, update_fire, update_refuse },
+  { "dns.flush", "An operator empties a resolver's cache now, whole or for one name (Windows "
+    "Clear-DnsServerCache, unbound-control flush_zone); the next query goes upstream.",
+    flush_fields, sizeof (FlushArgs), check_flush, flush_fire, NULL },
 };
 
 void
