@@ -7,7 +7,9 @@ packages=(meson ninja-build pkg-config gcc libglib2.0-dev libgsl-dev libyaml-dev
           libjson-glib-dev libcriterion-dev python3
           python3-matplotlib python3-numpy   # analysis/ plots and the studies (docs/studies.md)
           libopenmpi-dev openmpi-bin   # only for a build with -Dmpi=enabled
-          valgrind clang)   # the valgrind suite and the fuzz harnesses (docs/hardening.md)
+          valgrind clang   # the valgrind suite and the fuzz harnesses (docs/hardening.md)
+          libreadline-dev tmux   # failsim exercise's prompt, and the tests that drive it (docs/exercises.md)
+          chromium chromium-driver python3-selenium)   # the HTML report's browser test (docs/report.md)
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive

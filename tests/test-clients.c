@@ -590,7 +590,7 @@ Test (client_output, csv_files_have_a_row_per_client_and_per_point)
   g_autofree char *clients = NULL, *recovery = NULL;
   g_autoptr (GError) error = NULL;
   const char *names[] = { "outages.csv", "notices.csv", "clients.csv", "recovery.csv",
-                          "summary.json" };
+                          "summary.json", "topology.json" };
   guint i;
 
   cr_assert (fs_output_write_run (dir, sim, &info, &error), "%s", error ? error->message : "");
@@ -633,7 +633,7 @@ Test (client_output, a_run_without_clients_has_no_client_files_nor_services)
   g_autofree char *recovery_path = g_build_filename (dir, "recovery.csv", NULL);
   g_autofree char *summary_path = g_build_filename (dir, "summary.json", NULL);
   g_autofree char *summary = NULL, *text = NULL;
-  const char *names[] = { "outages.csv", "notices.csv", "summary.json" };
+  const char *names[] = { "outages.csv", "notices.csv", "summary.json", "topology.json" };
   g_autoptr (GDir) d = NULL;
   guint i, n = 0;
 
@@ -651,7 +651,7 @@ Test (client_output, a_run_without_clients_has_no_client_files_nor_services)
   d = g_dir_open (dir, 0, NULL);
   while (g_dir_read_name (d) != NULL)
     n++;
-  cr_assert_eq (n, 3);
+  cr_assert_eq (n, 4);
   for (i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *path = g_build_filename (dir, names[i], NULL);

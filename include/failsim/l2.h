@@ -45,4 +45,18 @@ FsTime fs_l2_arp_expires (const FsL2 *l2, guint host);
  * vlans, sites, links, hosts, duration_s, host_seconds and requests_failed. */
 gboolean fs_l2_blame (FsL2 *l2, const FsReach *reach, int host);
 
+/* --- the specification (load time), for other modules ---------------------------------------- */
+
+/* The scenario's VLANs, in the order declared (valid indices): how many; a VLAN's name and
+ * 802.1Q id (0 when not given); the net subnet it carries; the sites it spans (more than one:
+ * stretched), in the order written; the net links that carry it between them. Borrowed. */
+guint fs_l2_spec_n_vlans (const FsScenario *sc);
+const char *fs_l2_spec_vlan_name (const FsScenario *sc, guint vlan);
+int64_t fs_l2_spec_vlan_id (const FsScenario *sc, guint vlan);
+int fs_l2_spec_vlan_subnet (const FsScenario *sc, guint vlan);
+guint fs_l2_spec_vlan_n_sites (const FsScenario *sc, guint vlan);
+int fs_l2_spec_vlan_site (const FsScenario *sc, guint vlan, guint i);
+guint fs_l2_spec_vlan_n_interconnects (const FsScenario *sc, guint vlan);
+int fs_l2_spec_vlan_interconnect (const FsScenario *sc, guint vlan, guint i);
+
 G_END_DECLS

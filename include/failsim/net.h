@@ -154,6 +154,8 @@ int fs_net_spec_router (const FsScenario *sc, const FsNode *name_node, GError **
 int fs_net_spec_site_router (const FsScenario *sc, int site);
 int fs_net_spec_router_site (const FsScenario *sc, int router);
 const char *fs_net_spec_router_name (const FsScenario *sc, int router);
+/* How many routers the scenario declares. */
+guint fs_net_spec_n_routers (const FsScenario *sc);
 
 /* --- load time, for a model that adds hosts or checks ranges (dr) -------------------------- */
 
@@ -188,6 +190,10 @@ const FsNode *fs_net_spec_link_node (const FsScenario *sc, int link);
 void fs_net_spec_link_routers (const FsScenario *sc, int link, int *router_a, int *router_b);
 const char *fs_net_spec_link_circuit (const FsScenario *sc, int link);
 gboolean fs_net_spec_link_starts_up (const FsScenario *sc, int link);
+/* A link's kind as written ("private", "vpn", "expressroute", "dci", "internet"; static)
+ * and its one-way latency, ns (valid indices). */
+const char *fs_net_spec_link_kind (const FsScenario *sc, int link);
+FsTime fs_net_spec_link_latency (const FsScenario *sc, int link);
 guint fs_net_spec_link_n_local_networks (const FsScenario *sc, int link);
 const FsPrefix *fs_net_spec_link_local_network (const FsScenario *sc, int link, guint i);
 

@@ -36,8 +36,21 @@ char *fs_output_summary_json (FsSim *sim, const FsRunInfo *info);
 /* The human summary `failsim run` prints. Free with g_free(). */
 char *fs_output_summary_text (FsSim *sim, const FsRunInfo *info);
 
-/* Writes outages.csv, notices.csv, when the run has services clients.csv and recovery.csv, and
- * last summary.json into @dir (created if needed). */
+/* topology.json of a sim: the estate as the scenario declares it (not as the run left it):
+ * sites (name, kind), routers (name, site), links (name, between, kind, latency, latency_s,
+ * circuit, starts_up), subnets (name, prefix, site), vlans (name, id, subnet, sites, stretched,
+ * interconnects) and hosts (name, ip, subnet, site, running at the start), each in declaration
+ * order; a missing reference is null. Free with g_free(). */
+char *fs_output_topology_json (FsSim *sim);
+
+/* The text of the result file @name ("summary.json", "topology.json", "outages.csv",
+ * "notices.csv", "clients.csv", "recovery.csv") of a finished sim, exactly as
+ * fs_output_write_run() writes it; NULL for a file this run does not have (clients.csv without
+ * services) or a name that is none of those. Free with g_free(). */
+char *fs_output_run_file (FsSim *sim, const FsRunInfo *info, const char *name);
+
+/* Writes outages.csv, notices.csv, when the run has services clients.csv and recovery.csv,
+ * topology.json, and last summary.json into @dir (created if needed). */
 gboolean fs_output_write_run (const char *dir, FsSim *sim, const FsRunInfo *info, GError **error);
 
 /* --- experiments (experiment.h) ------------------------------------------------------------ */

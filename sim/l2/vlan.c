@@ -924,6 +924,83 @@ fs_l2_arp_expires (const FsL2 *l2, guint host)
   return l2->host_vlan[host] >= 0 ? l2->arp_expires[host] : -1;
 }
 
+/* --- the specification, read by other modules (the run's topology.json) -------------------- */
+
+static const VlanSpec *
+spec_vlan (const FsScenario *sc, guint vlan)
+{
+  const L2Spec *s = get_spec (sc);
+
+  g_return_val_if_fail (s != NULL && vlan < s->vlans->len, NULL);
+  return vlan_spec (s, vlan);
+}
+
+guint
+fs_l2_spec_n_vlans (const FsScenario *sc)
+{
+  const L2Spec *s = get_spec (sc);
+
+  return s != NULL ? s->vlans->len : 0;
+}
+
+const char *
+fs_l2_spec_vlan_name (const FsScenario *sc, guint vlan)
+{
+  const VlanSpec *v = spec_vlan (sc, vlan);
+
+  return v ? v->name : NULL;
+}
+
+int64_t
+fs_l2_spec_vlan_id (const FsScenario *sc, guint vlan)
+{
+  const VlanSpec *v = spec_vlan (sc, vlan);
+
+  return v ? v->id : 0;
+}
+
+int
+fs_l2_spec_vlan_subnet (const FsScenario *sc, guint vlan)
+{
+  const VlanSpec *v = spec_vlan (sc, vlan);
+
+  return v ? v->subnet : -1;
+}
+
+guint
+fs_l2_spec_vlan_n_sites (const FsScenario *sc, guint vlan)
+{
+  const VlanSpec *v = spec_vlan (sc, vlan);
+
+  return v ? v->n_sites : 0;
+}
+
+int
+fs_l2_spec_vlan_site (const FsScenario *sc, guint vlan, guint i)
+{
+  const VlanSpec *v = spec_vlan (sc, vlan);
+
+  g_return_val_if_fail (v != NULL && i < v->n_sites, -1);
+  return v->sites[i];
+}
+
+guint
+fs_l2_spec_vlan_n_interconnects (const FsScenario *sc, guint vlan)
+{
+  const VlanSpec *v = spec_vlan (sc, vlan);
+
+  return v ? v->n_links : 0;
+}
+
+int
+fs_l2_spec_vlan_interconnect (const FsScenario *sc, guint vlan, guint i)
+{
+  const VlanSpec *v = spec_vlan (sc, vlan);
+
+  g_return_val_if_fail (v != NULL && i < v->n_links, -1);
+  return v->links[i];
+}
+
 static gboolean
 vlans_build (FsSim *sim, GError **error)
 {

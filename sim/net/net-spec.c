@@ -999,6 +999,22 @@ fs_net_spec_link_starts_up (const FsScenario *sc, int link)
   return l != NULL && l->state == LINK_UP;
 }
 
+const char *
+fs_net_spec_link_kind (const FsScenario *sc, int link)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  return l ? link_kinds[l->kind] : NULL;
+}
+
+FsTime
+fs_net_spec_link_latency (const FsScenario *sc, int link)
+{
+  const LinkSpec *l = spec_link (sc, link);
+
+  return l ? l->latency : 0;
+}
+
 guint
 fs_net_spec_link_n_local_networks (const FsScenario *sc, int link)
 {
@@ -1023,6 +1039,14 @@ fs_net_spec_router_name (const FsScenario *sc, int router)
 
   g_return_val_if_fail (spec != NULL && router >= 0 && (guint) router < spec->routers->len, NULL);
   return g_array_index (spec->routers, RouterSpec, router).name;
+}
+
+guint
+fs_net_spec_n_routers (const FsScenario *sc)
+{
+  const NetSpec *spec = fs__net_spec_get (sc);
+
+  return spec != NULL ? spec->routers->len : 0;
 }
 
 guint

@@ -5,6 +5,9 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "failsim/l2.h"
+#include "failsim/net.h"
+#include "failsim/site.h"
 #include "fs-config.h"
 
 gboolean
@@ -706,6 +709,186 @@ fs_output_summary_text (FsSim *sim, const FsRunInfo *info)
   return g_string_free (out, FALSE);
 }
 
+static const char *
+site_kind_name (FsSiteKind kind)
+{
+  switch (kind)
+    {
+    case FS_SITE_DATACENTER:
+      return "datacenter";
+    case FS_SITE_BRANCH:
+      return "branch";
+    case FS_SITE_CLOUD_REGION:
+      return "cloud-region";
+    }
+  return "unknown";
+}
+
+static void
+add_string_or_null (JsonBuilder *b, const char *key, const char *value)
+{
+  json_builder_set_member_name (b, key);
+  if (value == NULL)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, value);
+}
+
+/* A site's name by index, or NULL for -1 (a subnet or host with no site). */
+static const char *
+site_name_or_null (const FsScenario *sc, int site)
+{
+  return site >= 0 ? fs_sites_spec_name (sc, (guint) site) : NULL;
+}
+
+char *
+fs_output_topology_json (FsSim *sim)
+{
+  const FsScenario *sc = fs_sim_scenario (sim);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  guint i, j, n;
+
+  /* Read from the specification, not the models: the estate as declared, the same for every
+   * replication; what changed during the run is in notices.csv and outages.csv. */
+  json_builder_begin_object (b);
+
+  json_builder_set_member_name (b, "sites");
+  json_builder_begin_array (b);
+  for (i = 0; i < fs_sites_spec_count (sc); i++)
+    {
+      json_builder_begin_object (b);
+      add_string_or_null (b, "name", fs_sites_spec_name (sc, i));
+      add_string_or_null (b, "kind", site_kind_name (fs_sites_spec_kind (sc, i)));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "routers");
+  json_builder_begin_array (b);
+  for (i = 0; i < fs_net_spec_n_routers (sc); i++)
+    {
+      json_builder_begin_object (b);
+      add_string_or_null (b, "name", fs_net_spec_router_name (sc, (int) i));
+      add_string_or_null (b, "site", site_name_or_null (sc, fs_net_spec_router_site (sc, (int) i)));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "links");
+  json_builder_begin_array (b);
+  for (i = 0; i < fs_net_spec_n_links (sc); i++)
+    {
+      int ra, rb;
+
+      fs_net_spec_link_routers (sc, (int) i, &ra, &rb);
+      json_builder_begin_object (b);
+      add_string_or_null (b, "name", fs_net_spec_link_name (sc, (int) i));
+      json_builder_set_member_name (b, "between");
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, fs_net_spec_router_name (sc, ra));
+      json_builder_add_string_value (b, fs_net_spec_router_name (sc, rb));
+      json_builder_end_array (b);
+      add_string_or_null (b, "kind", fs_net_spec_link_kind (sc, (int) i));
+      add_time (b, "latency", fs_net_spec_link_latency (sc, (int) i));
+      add_seconds (b, "latency_s", fs_net_spec_link_latency (sc, (int) i));
+      add_string_or_null (b, "circuit", fs_net_spec_link_circuit (sc, (int) i));
+      json_builder_set_member_name (b, "starts_up");
+      json_builder_add_boolean_value (b, fs_net_spec_link_starts_up (sc, (int) i));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "subnets");
+  json_builder_begin_array (b);
+  for (i = 0; i < fs_net_spec_n_subnets (sc); i++)
+    {
+      g_autofree char *prefix = fs_prefix_to_string (fs_net_spec_subnet_prefix (sc, (int) i));
+
+      json_builder_begin_object (b);
+      add_string_or_null (b, "name", fs_net_spec_subnet_name (sc, (int) i));
+      add_string_or_null (b, "prefix", prefix);
+      add_string_or_null (b, "site", site_name_or_null (sc, fs_net_spec_subnet_site (sc, (int) i)));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "vlans");
+  json_builder_begin_array (b);
+  for (i = 0; i < fs_l2_spec_n_vlans (sc); i++)
+    {
+      int subnet = fs_l2_spec_vlan_subnet (sc, i);
+
+      n = fs_l2_spec_vlan_n_sites (sc, i);
+      json_builder_begin_object (b);
+      add_string_or_null (b, "name", fs_l2_spec_vlan_name (sc, i));
+      add_int (b, "id", fs_l2_spec_vlan_id (sc, i));
+      add_string_or_null (b, "subnet", subnet >= 0 ? fs_net_spec_subnet_name (sc, subnet) : NULL);
+      json_builder_set_member_name (b, "sites");
+      json_builder_begin_array (b);
+      for (j = 0; j < n; j++)
+        json_builder_add_string_value (b, fs_sites_spec_name (sc, (guint) fs_l2_spec_vlan_site (sc, i, j)));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "stretched");
+      json_builder_add_boolean_value (b, n > 1);
+      json_builder_set_member_name (b, "interconnects");
+      json_builder_begin_array (b);
+      for (j = 0; j < fs_l2_spec_vlan_n_interconnects (sc, i); j++)
+        json_builder_add_string_value (b, fs_net_spec_link_name (sc, fs_l2_spec_vlan_interconnect (sc, i, j)));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "hosts");
+  json_builder_begin_array (b);
+  for (i = 0; i < fs_net_spec_n_hosts (sc); i++)
+    {
+      g_autofree char *ip = fs_ip_to_string (fs_net_spec_host_ip (sc, (int) i));
+      int subnet = fs_net_spec_host_subnet (sc, (int) i);
+
+      json_builder_begin_object (b);
+      add_string_or_null (b, "name", fs_net_spec_host_name (sc, (int) i));
+      add_string_or_null (b, "ip", ip);
+      add_string_or_null (b, "subnet", subnet >= 0 ? fs_net_spec_subnet_name (sc, subnet) : NULL);
+      add_string_or_null (b, "site", site_name_or_null (sc, fs_net_spec_host_site (sc, (int) i)));
+      json_builder_set_member_name (b, "running");
+      json_builder_add_boolean_value (b, fs_net_spec_host_running (sc, (int) i));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  text = json_generator_to_data (gen, NULL);
+  return g_strconcat (text, "\n", NULL);
+}
+
+char *
+fs_output_run_file (FsSim *sim, const FsRunInfo *info, const char *name)
+{
+  gboolean has_clients = fs_client_stats_n_services (fs_metrics_clients (fs_sim_metrics (sim))) > 0;
+
+  if (strcmp (name, "outages.csv") == 0)
+    return outages_csv (sim);
+  if (strcmp (name, "notices.csv") == 0)
+    return notices_csv (sim);
+  if (strcmp (name, "clients.csv") == 0)
+    return has_clients ? clients_csv (sim) : NULL;
+  if (strcmp (name, "recovery.csv") == 0)
+    return has_clients ? recovery_csv (sim) : NULL;
+  if (strcmp (name, "topology.json") == 0)
+    return fs_output_topology_json (sim);
+  if (strcmp (name, "summary.json") == 0)
+    return fs_output_summary_json (sim, info);
+  return NULL;
+}
+
 gboolean
 fs_output_write_run (const char *dir, FsSim *sim, const FsRunInfo *info, GError **error)
 {
@@ -721,6 +904,7 @@ fs_output_write_run (const char *dir, FsSim *sim, const FsRunInfo *info, GError 
     { "notices.csv", notices_csv (sim) },
     { "clients.csv", has_clients ? clients_csv (sim) : NULL },
     { "recovery.csv", has_clients ? recovery_csv (sim) : NULL },
+    { "topology.json", fs_output_topology_json (sim) },
     { "summary.json", fs_output_summary_json (sim, info) },
   };
   gboolean ok = TRUE;
