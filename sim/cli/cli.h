@@ -22,6 +22,8 @@ int fs_cmd_keys (int argc, char **argv);
 int fs_cmd_compare (int argc, char **argv);
 int fs_cmd_sweep (int argc, char **argv);
 int fs_cmd_generate (int argc, char **argv);
+int fs_cmd_exercise (int argc, char **argv);
+int fs_cmd_report (int argc, char **argv);
 
 /* Parses @argv with @entries; on a bad option prints "failsim CMD: <why>" and a hint to stderr
  * and returns FALSE. @parameter and @summary appear in --help, @description after the options. */

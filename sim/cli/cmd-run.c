@@ -6,9 +6,12 @@
 
 #include "cli.h"
 #include "failsim/experiment.h"
+#include "failsim/narrate.h"
 #include "failsim/output.h"
+#include "failsim/report.h"
 #include "failsim/scenario.h"
 #include "failsim/sim.h"
+#include "failsim/trace.h"
 
 #define FS_EXIT_INTERRUPTED 130   /* 128 + SIGINT, as cmd-sweep.c */
 
@@ -152,9 +155,14 @@ fs_cmd_run (int argc, char **argv)
   g_autofree char *jobs_text = NULL;
   g_autofree char *junit_path = NULL;
   g_autofree char *max_memory = NULL;
+  g_autofree char *trace_path = NULL;
+  g_autofree char *html_path = NULL;
+  g_autoptr (FsTrace) trace = NULL;
   g_auto (GStrv) sets = NULL;
   g_auto (GStrv) assert_texts = NULL;
   gboolean quiet = FALSE;
+  gboolean narrate = FALSE;
+  g_autoptr (FsNarrator) narrator = NULL;
   const GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
       "Seed of every random stream (default: the scenario's seed:, else 1)", "N" },
@@ -170,12 +178,18 @@ fs_cmd_run (int argc, char **argv)
     { "jobs", 'j', 0, G_OPTION_ARG_STRING, &jobs_text,
       "Run replications on N threads (default: the number of processors); the results do not depend on N", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Write summary.json, outages.csv, notices.csv and, with clients, clients.csv and recovery.csv into DIR (created if needed); with --reps, replications.csv and experiment.json", "DIR" },
+      "Write summary.json, topology.json, outages.csv, notices.csv and, with clients, clients.csv and recovery.csv into DIR (created if needed); with --reps, replications.csv and experiment.json", "DIR" },
     { "assert", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &assert_texts,
       "Check METRIC OP VALUE after the run (repeatable), e.g. 'downtime.p95 < 5m'; exit status 1 if one fails", "EXPR" },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit_path,
       "Write the assertions' results as JUnit XML to FILE", "FILE" },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path,
+      "Write the run as a Chrome trace (JSON) to FILE, to open in ui.perfetto.dev or chrome://tracing: states, notices and counters on one track per entity (docs/trace.md); one run only, not with --reps", "FILE" },
+    { "html", 0, 0, G_OPTION_ARG_FILENAME, &html_path,
+      "Write a self-contained HTML report of the run to FILE (topology, availability over time, client downtime CDF, downtime budget, event log; as failsim report makes from --out DIR); with or without --out, one run only, not with --reps", "FILE" },
     { "max-memory", 0, 0, G_OPTION_ARG_STRING, &max_memory, FS_CLI_MAX_MEMORY_HELP, "SIZE" },
+    { "narrate", 0, 0, G_OPTION_ARG_NONE, &narrate,
+      "Tell the run in plain words, in time order: every notice as a sentence with its simulated time, and each service's milestones (first failures, lowest share served, all served again); before the summary, even with -q", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -207,6 +221,9 @@ fs_cmd_run (int argc, char **argv)
                      "  failsim run scenarios/site-outage.yaml\n"
                      "  failsim run scenarios/site-outage.yaml --seed 7 --until 30m --out out/run1\n"
                      "  failsim run scenarios/site-outage.yaml --set timeline.0.at=15m\n"
+                     "  failsim run scenarios/change-ip-failover.yaml --narrate -q\n"
+                     "  failsim run scenarios/change-ip-failover.yaml --trace out/run.trace.json\n"
+                     "  failsim run scenarios/change-ip-failover.yaml --html out/report.html\n"
                      "  failsim run scenarios/change-ip-failover.yaml --reps 20 --out out/ttl300\n"
                      "  failsim run scenarios/change-ip-failover.yaml --reps 20 \\\n"
                      "      --assert 'downtime.p95.ci_high < 8m' --junit out/junit.xml\n"
@@ -250,6 +267,12 @@ fs_cmd_run (int argc, char **argv)
   if (!fs_cli_check_memory ("run", sc, MIN (reps, jobs), max_memory))
     return FS_EXIT_USAGE;
 
+  if (reps > 1 && narrate)
+    return fs_cli_usage_error ("run", "--narrate tells one run; it cannot be used with --reps %u", reps);
+  if (reps > 1 && html_path != NULL)
+    return fs_cli_usage_error ("run", "--html reports one run; it cannot be used with --reps %u", reps);
+  if (reps > 1 && trace_path != NULL)
+    return fs_cli_usage_error ("run", "--trace records one run; it cannot be used with --reps %u", reps);
   if (reps > 1)
     {
       FsExperimentOptions opt = { info.seed, info.replication, reps, jobs, info.horizon };
@@ -265,6 +288,11 @@ fs_cmd_run (int argc, char **argv)
       fprintf (stderr, "failsim run: %s\n", error->message);
       return FS_EXIT_USAGE;
     }
+  if (narrate)
+    narrator = fs_narrator_new (sim);
+  /* Before the first event, so that the trace sees every notice. */
+  if (trace_path != NULL)
+    trace = fs_trace_new (sim);
   if (!run_in_slices (sim, info.horizon, &info.status))
     {
       char at[64];
@@ -282,11 +310,36 @@ fs_cmd_run (int argc, char **argv)
       fprintf (stderr, "failsim run: %s\n", error->message);
       return FS_EXIT_FAILURE;
     }
+  if (trace != NULL && !fs_trace_write (trace, trace_path, &error))
+    {
+      fprintf (stderr, "failsim run: --trace: %s\n", error->message);
+      return FS_EXIT_FAILURE;
+    }
+  if (html_path != NULL)
+    {
+      /* From the same texts --out writes, so the page is the one failsim report would make. */
+      g_autoptr (GHashTable) files = fs_report_files_from_sim (sim, &info);
+      g_autofree char *html = fs_report_html (files, out_dir != NULL ? out_dir : argv[1], &error);
+
+      if (html == NULL || !fs_output_write_file (html_path, html, -1, &error))
+        {
+          fprintf (stderr, "failsim run: --html: %s\n", error->message);
+          return FS_EXIT_FAILURE;
+        }
+    }
   hold_signals (FALSE);
   if (interrupted)
     {
       fprintf (stderr, "failsim run: interrupted after the run; its results are complete\n");
       return FS_EXIT_INTERRUPTED;
+    }
+  if (narrator != NULL)
+    {
+      g_autofree char *story = fs_narrator_text (narrator);
+
+      fputs (story, stdout);
+      if (!quiet)
+        fputc ('\n', stdout);
     }
   if (!quiet)
     {

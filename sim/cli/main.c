@@ -14,6 +14,8 @@ static const FsCommand commands[] = {
   { "compare", "compare variants of a scenario over the same replications, with paired differences", fs_cmd_compare },
   { "sweep", "run a scenario over the product of parameter values, R replications each, resumable", fs_cmd_sweep },
   { "generate", "write a large synthetic estate (sites, VMs, DNS, clients) as a scenario file", fs_cmd_generate },
+  { "exercise", "run a training exercise: pause, look, act, and be debriefed against a reference", fs_cmd_exercise },
+  { "report", "make one self-contained HTML page (topology, availability, downtime) of a run directory", fs_cmd_report },
   { "validate", "check scenario files without running them", fs_cmd_validate },
   { "keys", "list every scenario key and timeline action, with types and defaults", fs_cmd_keys },
 };

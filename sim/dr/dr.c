@@ -1274,6 +1274,8 @@ typedef struct {
   char *plan_name;
   int kind;                  /* FsDrFailoverKind */
   int plan;
+  char *group_name;          /* the group to start at, by name or number from 1; NULL: the first */
+  int group;
 } FailoverArgs;
 
 static const char *const kinds[] = { "planned", "unplanned", "test", NULL };
@@ -1284,6 +1286,9 @@ static const FsField failover_fields[] = {
   { "kind", FS_FIELD_ENUM, offsetof (FailoverArgs, kind), FALSE, "unplanned", 0, 0, 0, 0, kinds,
     "planned: the source VMs shut down cleanly first; unplanned: they are lost; test: the "
     "replicas start in an isolated network and production is left untouched.", "planned" },
+  { "group", FS_FIELD_STRING, offsetof (FailoverArgs, group_name), FALSE, NULL, 0, 0, 0, 0, NULL,
+    "The group to start at, by its name or its number from 1; earlier groups are skipped (an "
+    "operator runs a plan group by group, or resumes one that stopped); default: the first.", "web" },
   FS_FIELD_END
 };
 
@@ -1304,6 +1309,22 @@ check_plan (FsScenario *sc, const FsNode *entry, void *args, GError **error)
   for (i = 0; i < n; i++)
     names[i] = g_array_index (spec->plans, PlanSpec, i).name;
   a->plan = fs_schema_resolve (fs_node_get (entry, "plan"), "recovery plan", names, n, error);
+  a->group = 0;
+  if (a->plan >= 0 && a->group_name != NULL)
+    {
+      const GArray *groups = g_array_index (spec->plans, PlanSpec, a->plan).groups;
+      g_autofree const char **group_names = g_new0 (const char *, groups->len + 1);
+      guint64 number;
+
+      for (i = 0; i < groups->len; i++)
+        group_names[i] = g_array_index (groups, GroupSpec, i).name;
+      if (g_ascii_string_to_unsigned (a->group_name, 10, 1, groups->len, &number, NULL))
+        a->group = (int) number - 1;
+      else
+        a->group = fs_schema_resolve (fs_node_get (entry, "group"), "group of that plan", group_names,
+                                      groups->len, error);
+      return a->group >= 0;
+    }
   return a->plan >= 0;
 }
 
@@ -1367,7 +1388,7 @@ failover_fire (FsSim *sim, const void *args)
   r->epoch++;
   r->state = a->kind == FS_DR_FAILOVER_TEST ? FS_DR_PLAN_TESTING : FS_DR_PLAN_FAILING_OVER;
   r->mode = a->kind;
-  r->group = 0;
+  r->group = (guint) a->group;
   r->phase = PHASE_PRE;
   r->step = 0;
   r->attempt = 0;

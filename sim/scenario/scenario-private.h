@@ -12,6 +12,7 @@ void fs__l2_register (void);
 void fs__dr_register (void);
 void fs__dns_register (void);
 void fs__workload_register (void);
+void fs__exercise_register (void);
 
 /* The scenario's node tree, --set overrides applied (estimate.c reads its sizes from it). */
 const FsNode *fs__scenario_root (const FsScenario *sc);

@@ -72,6 +72,7 @@ static const RegisterFunc modules[] = {
   fs__dr_register,
   fs__dns_register,
   fs__workload_register,
+  fs__exercise_register,
 };
 
 void
