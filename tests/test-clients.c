@@ -91,6 +91,22 @@ Test (clients, one_client_sums_its_two_episodes)
   fixture_free (&f);
 }
 
+Test (clients, prefetch_changes_nothing_and_ignores_clients_out_of_range)
+{
+  Fixture f = fixture_new ();
+  guint svc = fs_client_stats_add_service (f.cs, "app");
+  FsClientRecord before;
+
+  fs_client_stats_add_population (f.cs, "office", svc, 3);
+  fs_client_stats_record (f.cs, 1, 10 * S, FS_FAIL_SERVFAIL);
+  before = *fs_client_stats_client (f.cs, 1);
+  for (guint c = 0; c < 10; c++)
+    fs_client_stats_prefetch (f.cs, c);
+  cr_assert_eq (memcmp (fs_client_stats_client (f.cs, 1), &before, sizeof before), 0);
+  cr_assert_eq (fs_client_stats_n_clients (f.cs), 3);
+  fixture_free (&f);
+}
+
 /* Downtimes 0 (never failed), 10 s, 20 s and 40 s: the figures are over the three affected.
  * Sorted [10, 20, 40]: p50 at index 1 is 20; p95 at 0.95 * 2 = 1.9 is 20 + 0.9 * 20 = 38;
  * p99 at 1.98 is 20 + 0.98 * 20 = 39.6; the mean 70 / 3 = 23.333333333(3) s rounds down. */

@@ -129,6 +129,10 @@ void fs_client_stats_charge (FsClientStats *cs, guint client, FsTime until, FsPh
  * a client that is served. */
 void fs_client_stats_set_phase (FsClientStats *cs, guint client, FsPhase phase);
 
+/* Asks for @client's record to be brought into the cache: its request is about to be
+ * reported. Changes nothing; an index out of range is ignored. */
+void fs_client_stats_prefetch (const FsClientStats *cs, guint client);
+
 /* Closes open episodes at @now (they count up to there, the rest charged to each client's
  * phase) and computes the services' figures. fs_metrics_finish() calls it. */
 void fs_client_stats_finish (FsClientStats *cs, FsTime now);

@@ -53,6 +53,10 @@ typedef struct {
   void (*handle) (FsModel *model, FsKernel *k, const FsEvent *ev);   /* cannot fail */
   void (*finish) (FsModel *model, FsKernel *k);                      /* end of run; may be NULL */
   void (*free) (FsModel *model);                                     /* may be NULL */
+  /* May be NULL. Called with an event that will run within the next few, so the model can ask
+   * for the memory its handler will read (__builtin_prefetch); it must change nothing, and it
+   * may be called for an event that is cancelled before it runs, or not at all. */
+  void (*prefetch) (FsModel *model, const FsEvent *ev);
 } FsModelOps;
 
 /* The head of every model instance. Embed it as the first member and cast back in handle(). */
@@ -95,14 +99,15 @@ FsHandle fs_kernel_schedule (FsKernel *k, FsModel *target, FsTime delay, uint32_
 FsHandle fs_kernel_schedule_at (FsKernel *k, FsModel *target, FsTime when, uint8_t priority,
                                 uint32_t kind, uint64_t a, uint64_t b);
 
-/* Removes a pending event. O(1): the heap entry is left behind as a tombstone and skipped
- * when it surfaces (the heap is compacted when tombstones outnumber live events).
+/* Removes a pending event. O(1): its queue entry is left behind as a tombstone and skipped
+ * when it surfaces (the queue is compacted when tombstones outnumber live events).
  * Returns FALSE if @h had already run or been cancelled. */
 gboolean fs_kernel_cancel (FsKernel *k, FsHandle h);
 
 /* Moves a pending event to @when (>= now), keeping its handle, kind and arguments. It takes a
  * new insertion sequence, so among equal times it runs after events already scheduled there.
- * O(log n). Returns FALSE if @h is stale. */
+ * O(1), or O(log m) when @when falls among the next few dozen events (m) in the queue's heap.
+ * Returns FALSE if @h is stale. */
 gboolean fs_kernel_reschedule (FsKernel *k, FsHandle h, FsTime when);
 
 /* TRUE if @h names an event that has not yet run or been cancelled. */
@@ -172,6 +177,10 @@ gboolean fs_kernel_is_observed (const FsKernel *k, uint32_t topic);
 
 /* Delivers @notice (its time set to now) to the observers of its topic. */
 void fs_kernel_notify (FsKernel *k, FsNotice *notice);
+
+/* How many notices have been delivered (observed or not), counted before each is delivered:
+ * a model that memoises what it reads from others can tell that something may have changed. */
+uint64_t fs_kernel_notices (const FsKernel *k);
 
 /* --- random streams --------------------------------------------------------------------------- */
 

@@ -22,6 +22,7 @@ struct FsKernel {
   FsQueue queue;             /* pending events */
   FsTime now;                /* the clock, ns */
   uint64_t events_run;       /* handlers called */
+  uint64_t notices;          /* notices delivered */
   gboolean running;          /* inside fs_kernel_run() or fs_kernel_step() */
   gboolean stop;             /* fs_kernel_stop() was called during this run */
   gboolean finished;         /* fs_kernel_finish() was called */
@@ -422,6 +423,7 @@ fs_kernel_notify (FsKernel *k, FsNotice *notice)
 
   GArray *observers = g_ptr_array_index (k->topic_observers, notice->topic);
 
+  k->notices++;
   notice->time = k->now;
   /* By index, not by pointer: an observer may subscribe another and move the array. */
   for (guint i = 0; i < observers->len; i++) {
@@ -429,6 +431,13 @@ fs_kernel_notify (FsKernel *k, FsNotice *notice)
 
     o.fn (k, notice, o.user_data);
   }
+}
+
+uint64_t
+fs_kernel_notices (const FsKernel *k)
+{
+  g_return_val_if_fail (k != NULL, 0);
+  return k->notices;
 }
 
 /* --- random streams --------------------------------------------------------------------------- */

@@ -278,6 +278,19 @@ fs_client_stats_set_phase (FsClientStats *cs, guint client, FsPhase phase)
     c->phase = (uint8_t) phase;
 }
 
+void
+fs_client_stats_prefetch (const FsClientStats *cs, guint client)
+{
+  if (client < cs->clients->len)
+    {
+      const FsClientRecord *c = &g_array_index (cs->clients, FsClientRecord, client);
+
+      /* Both ends: a record may straddle two cache lines. */
+      __builtin_prefetch (c);
+      __builtin_prefetch ((const char *) (c + 1) - 1);
+    }
+}
+
 static int
 compare_times (const void *a, const void *b)
 {

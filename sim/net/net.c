@@ -60,6 +60,16 @@ typedef struct {
   uint32_t len;
 } PathNode;
 
+/* One memoised walk: fs_net_reach (router, ip) gave reach while the epoch was epoch. */
+typedef struct {
+  uint64_t epoch;          /* reach_epoch + notices when it was computed; 0: empty */
+  FsIp ip;
+  uint32_t router;
+  FsReach reach;
+} ReachMemo;
+
+#define REACH_MEMO_SLOTS 4096   /* a power of two; an estate's (router, address) pairs in use */
+
 struct FsNet {
   FsModel base;
   FsKernel *k;
@@ -93,6 +103,13 @@ struct FsNet {
   GArray *host_listeners;  /* HostListener */
   gsl_rng *boot_rng;
   GHashTable *host_by_ip;  /* FsIp * -> host index + 1 */
+
+  /* Memoised fs_net_reach(): valid while nothing it reads can have changed, which this model
+   * knows of its own state (reach_epoch, bumped by touch() at every change of a FIB, link,
+   * router or host) and of the rest by the kernel's count of notices (a site's state, say).
+   * Off while a layer-2 model decides the last hop, from state of its own. */
+  uint64_t reach_epoch;
+  ReachMemo *reach_memo;   /* [REACH_MEMO_SLOTS], direct-mapped by (router, address) */
 
   GArray *paths;           /* PathNode; [0] unused */
   GHashTable *path_ids;    /* (head << 32 | tail) -> id */
@@ -129,6 +146,13 @@ static gboolean
 router_alive (const FsNet *n, guint r)
 {
   return n->router_admin[r] && fs_sites_is_up (n->sites, router_spec (n, r)->site);
+}
+
+/* Something a walk reads changed: every memoised walk is stale. */
+static inline void
+touch (FsNet *n)
+{
+  n->reach_epoch++;
 }
 
 static gboolean
@@ -229,6 +253,7 @@ install (FsNet *n, guint r, guint p, const Best *b)
   g_autofree char *detail = NULL;
   const char *rname = router_spec (n, r)->name;
 
+  touch (n);
   if (b->kind == BEST_NONE)
     fs_fib_remove (n->fib[r], prefix);
   else
@@ -516,6 +541,7 @@ refresh_links (FsNet *n)
         continue;
       n->link_alive[l] = alive;
       n->epoch[l]++;
+      touch (n);
       if (alive)
         {
           session_up (n, l);
@@ -545,6 +571,7 @@ router_dies (FsNet *n, guint r)
       guint mine = g_array_index (ends, guint, i);
       session_side_down (n, mine / 2, mine % 2, FALSE);
     }
+  touch (n);
   for (p = 0; p < n->np; p++)
     {
       n->best[r * n->np + p] = (Best) { BEST_NONE, -1, 0 };
@@ -626,6 +653,7 @@ site_changed (FsNet *n, guint site, gboolean up)
 static void
 site_listener (guint site, gboolean up, void *user_data)
 {
+  touch (user_data);
   site_changed (user_data, site, up);
 }
 
@@ -649,13 +677,13 @@ host_alive_at (const FsNet *n, int host, guint router)
          && fs_sites_is_up (n->sites, site);
 }
 
-FsReach
-fs_net_reach (const FsNet *n, guint router, const FsIp *ip)
+/* The walk itself, every time. */
+static FsReach
+walk (const FsNet *n, guint router, const FsIp *ip)
 {
   FsReach out = { FS_REACH_SOURCE_DOWN, 0, 0, (int) router, -1, -1 };
   guint cur = router;
 
-  g_return_val_if_fail (router < n->nr, out);
   if (!router_alive (n, cur))
     return out;
   for (;;)
@@ -701,6 +729,38 @@ fs_net_reach (const FsNet *n, guint router, const FsIp *ip)
         }
       cur = next;
     }
+}
+
+FsReach
+fs_net_reach (const FsNet *n, guint router, const FsIp *ip)
+{
+  FsReach none = { FS_REACH_SOURCE_DOWN, 0, 0, (int) router, -1, -1 };
+
+  g_return_val_if_fail (router < n->nr, none);
+  if (n->last_hop != NULL)
+    return walk (n, router, ip);
+
+  /* The memo is a cache beside the model's state, not part of it: filling it changes nothing
+   * a caller can see, so the function stays const to them. */
+  uint64_t epoch = n->reach_epoch + fs_kernel_notices (n->k);
+  uint64_t lo, hi, h;
+
+  /* The address as two words (and its family): a cheap hash and an exact compare. */
+  memcpy (&lo, ip->bytes, 8);
+  memcpy (&hi, ip->bytes + 8, 8);
+  h = (lo ^ hi * 0x9E3779B97F4A7C15u ^ ((uint64_t) ip->family << 32 | router))
+      * 0xBF58476D1CE4E5B9u;
+
+  ReachMemo *m = &n->reach_memo[(h >> 40) & (REACH_MEMO_SLOTS - 1)];
+
+  if (m->epoch == epoch && m->router == router && m->ip.family == ip->family
+      && memcmp (m->ip.bytes, ip->bytes, sizeof ip->bytes) == 0)
+    return m->reach;
+  m->epoch = epoch;
+  m->router = router;
+  m->ip = *ip;
+  m->reach = walk (n, router, ip);
+  return m->reach;
 }
 
 /* The address a walk towards prefix @p uses: its first host, or the prefix itself when it has
@@ -833,6 +893,7 @@ set_host_running (FsNet *n, guint h, gboolean running, const char *why)
   if (n->host_running[h] == running)
     return;
   n->host_running[h] = running;
+  touch (n);
   notify (n, running ? n->t_host_up : n->t_host_down, h,
           g_array_index (n->spec->hosts, HostSpec, h).name, running, why);
   fs_net_remeasure (n);
@@ -958,6 +1019,7 @@ net_free (FsModel *model)
   g_free (n->link_impaired);
   g_free (n->side_up);
   g_free (n->epoch);
+  g_free (n->reach_memo);
   g_free (n->detect);
   g_free (n->rib_in);
   g_free (n->adv_out);
@@ -1057,6 +1119,8 @@ fs__net_build (FsSim *sim, GError **error)
   n->host_listeners = g_array_new (FALSE, FALSE, sizeof (HostListener));
   n->boot_rng = fs_kernel_stream (k, "net.boot");
   n->fib = g_new0 (FsFib *, n->nr);
+  n->reach_epoch = 1;   /* an empty memo slot has epoch 0 */
+  n->reach_memo = g_new0 (ReachMemo, REACH_MEMO_SLOTS);
   n->router_links = g_new0 (GArray *, n->nr);
   n->host_by_ip = g_hash_table_new (fs_ip_hash, fs_ip_equal);
   n->paths = g_array_new (FALSE, TRUE, sizeof (PathNode));
@@ -1184,6 +1248,7 @@ fs_net_set_last_hop (FsNet *n, FsNetLastHop fn, void *data)
 {
   n->last_hop = fn;
   n->last_hop_data = data;
+  touch (n);
 }
 
 void
@@ -1193,6 +1258,7 @@ fs_net_set_link_impaired (FsNet *n, guint link, gboolean impaired)
   if (n->link_impaired[link] == impaired)
     return;
   n->link_impaired[link] = impaired;
+  touch (n);
   refresh_links (n);
   schedule_measure (n);
 }
@@ -1292,6 +1358,7 @@ fs_net_move_host (FsNet *n, guint host, guint site)
 {
   g_return_if_fail (host < n->nh);
   n->host_site[host] = (int32_t) site;
+  touch (n);
   fs_net_remeasure (n);
 }
 
@@ -1392,6 +1459,7 @@ fs_net_set_link_admin (FsNet *n, guint link, gboolean up)
   if (n->link_admin[link] == up)
     return;
   n->link_admin[link] = up;
+  touch (n);
   notify (n, up ? n->t_link_up : n->t_link_down, link, link_spec (n, link)->name, up,
           up ? "link repaired" : "link failed");
   label = g_strdup_printf ("link %s %s", link_spec (n, link)->name, up ? "repaired" : "failed");
@@ -1445,6 +1513,7 @@ set_router (FsSim *sim, const void *args, gboolean up)
   if (n->router_admin[a->index] == up)
     return;
   n->router_admin[a->index] = up;
+  touch (n);
   label = g_strdup_printf ("router %s %s", router_spec (n, a->index)->name, up ? "repaired" : "failed");
   open_episode (n, label);
   router_state_changed (n, a->index, was);
@@ -1524,6 +1593,7 @@ subnet_move_fire (FsSim *sim, const void *args)
                                                                    a->subnet).name, a->to_name);
   open_episode (n, label);
   n->origin[a->subnet] = a->router;
+  touch (n);
   /* VMs a recovery plan manages move with their own failover, not with the subnet. */
   for (h = 0; h < n->nh; h++)
     if (g_array_index (n->spec->hosts, HostSpec, h).subnet == a->subnet
