@@ -6,45 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct {
-  int status;       /* exit status, or -1 if it did not exit normally */
-  char *out;
-  char *err;
-} Result;
+#include "run-failsim.h"
 
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-/* Runs failsim with the NULL-terminated arguments, from the source tree. */
-static Result
-failsim (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  const char *exe = g_getenv ("FAILSIM");
-  Result r = { -1, NULL, NULL };
-  va_list args;
-  const char *a;
-  int wait_status = 0;
-
-  cr_assert_not_null (exe, "FAILSIM must name the program under test");
-  g_ptr_array_add (argv, (gpointer) exe);
-  va_start (args, first);
-  for (a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  cr_assert (g_spawn_sync (FS_SOURCE_DIR, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                           &r.out, &r.err, &wait_status, &error),
-             "%s", error ? error->message : "");
-  if (WIFEXITED (wait_status))
-    r.status = WEXITSTATUS (wait_status);
-  return r;
-}
+/* Result, result_clear (), failsim (): tests/run-failsim.h. */
 
 Test (cli, version_prints_the_version)
 {

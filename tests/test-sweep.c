@@ -10,6 +10,8 @@
 
 #include "failsim/sweep.h"
 
+#include "run-failsim.h"
+
 static void
 enter_source_dir (void)
 {
@@ -194,54 +196,7 @@ Test (sweep_config, a_value_that_does_not_fit_names_its_configuration)
 
 /* --- the command --------------------------------------------------------------------------------- */
 
-typedef struct {
-  int status;       /* exit status, or -1 if it did not exit normally */
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static GPtrArray *
-command_line (const char *first, va_list args)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-  const char *exe = g_getenv ("FAILSIM");
-  const char *a;
-
-  cr_assert_not_null (exe, "FAILSIM must name the program under test");
-  g_ptr_array_add (argv, (gpointer) exe);
-  for (a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  g_ptr_array_add (argv, NULL);
-  return argv;
-}
-
-/* Runs failsim with the NULL-terminated arguments, from the source tree. */
-static Result
-failsim (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = NULL;
-  g_autoptr (GError) error = NULL;
-  Result r = { -1, NULL, NULL };
-  va_list args;
-  int wait_status = 0;
-
-  va_start (args, first);
-  argv = command_line (first, args);
-  va_end (args);
-  cr_assert (g_spawn_sync (FS_SOURCE_DIR, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                           &r.out, &r.err, &wait_status, &error),
-             "%s", error ? error->message : "");
-  if (WIFEXITED (wait_status))
-    r.status = WEXITSTATUS (wait_status);
-  return r;
-}
+/* Result, result_clear (), failsim (): tests/run-failsim.h. */
 
 /* The 2 x 2 sweep with R = 3 most tests use, into @dir, with up to three more arguments. */
 #define SWEEP_2X2(dir, ...) \
