@@ -96,6 +96,8 @@ add_operator (FsSim *sim, const GPtrArray *steps)
 
 /* --- the session --------------------------------------------------------------------------------- */
 
+typedef struct Watch Watch;
+
 typedef struct {
   FsTime at;
   char *text;            /* as typed, after "do " */
@@ -117,6 +119,7 @@ struct FsExercise {
   GPtrArray *trees;            /* FsNode trees those calls were read from */
   GArray *pauses;              /* FsTime: the trainee's own pause points */
   gboolean *decision_done;     /* [decision] */
+  Watch *watches;              /* [decision]: the observers' data of 'on' decisions */
   int waiting_on;              /* the 'on' decision that stopped the run, or -1 */
   gboolean stop_on_notice;     /* 'next': stop at the next notice */
   gboolean noticed;
@@ -135,28 +138,24 @@ decision (const FsExercise *ex, guint i)
   return &g_array_index (ex->spec->decisions, FsExerciseDecision, i);
 }
 
+/* What an 'on' decision's observer is given: the kernel has matched its pattern already. */
+struct Watch {
+  FsExercise *ex;
+  guint decision;
+};
+
 static void
 on_decision_topic (FsKernel *k, const FsNotice *notice, void *user_data)
 {
-  FsExercise *ex = user_data;
-  guint i;
+  const Watch *w = user_data;
+  FsExercise *ex = w->ex;
 
   (void) notice;
-  for (i = 0; i < ex->spec->decisions->len; i++)
-    {
-      const FsExerciseDecision *d = decision (ex, i);
-
-      if (d->on == NULL || ex->decision_done[i] || ex->waiting_on >= 0)
-        continue;
-      if (strcmp (d->on, "*") == 0 || strcmp (d->on, fs_kernel_topic_name (k, notice->topic)) == 0
-          || (g_str_has_suffix (d->on, ".*")
-              && strncmp (d->on, fs_kernel_topic_name (k, notice->topic), strlen (d->on) - 1) == 0))
-        {
-          ex->decision_done[i] = TRUE;
-          ex->waiting_on = (int) i;
-          fs_kernel_stop (k);
-        }
-    }
+  if (ex->decision_done[w->decision] || ex->waiting_on >= 0)
+    return;
+  ex->decision_done[w->decision] = TRUE;
+  ex->waiting_on = (int) w->decision;
+  fs_kernel_stop (k);
 }
 
 static void
@@ -200,11 +199,15 @@ fs_exercise_new (FsScenario *sc, uint64_t seed, FsTime horizon, GError **error)
   ex->narrator = fs_narrator_new (ex->sim);
   fs_kernel_observe (ex->k, "*", on_any_notice, ex);
   ex->decision_done = g_new0 (gboolean, ex->spec->decisions ? ex->spec->decisions->len : 0);
-  /* Each 'on' decision subscribes its pattern; the handler matches every decision itself, and
-   * once one has stopped the run the others wait, so overlapping patterns do no harm. */
+  /* Each 'on' decision subscribes its own pattern; once one has stopped the run the others
+   * wait, so overlapping patterns do no harm. */
+  ex->watches = g_new0 (Watch, ex->spec->decisions ? ex->spec->decisions->len : 0);
   for (i = 0; ex->spec->decisions != NULL && i < ex->spec->decisions->len; i++)
     if (decision (ex, i)->on != NULL)
-      fs_kernel_observe (ex->k, decision (ex, i)->on, on_decision_topic, ex);
+      {
+        ex->watches[i] = (Watch) { ex, i };
+        fs_kernel_observe (ex->k, decision (ex, i)->on, on_decision_topic, &ex->watches[i]);
+      }
   return g_steal_pointer (&ex);
 }
 
@@ -221,6 +224,7 @@ fs_exercise_free (FsExercise *ex)
   g_clear_pointer (&ex->trees, g_ptr_array_unref);
   g_clear_pointer (&ex->pauses, g_array_unref);
   g_free (ex->decision_done);
+  g_free (ex->watches);
   g_free (ex);
 }
 
@@ -494,17 +498,6 @@ client_status (FsExercise *ex, GString *out, gboolean brief)
     }
 }
 
-static int
-find_name (const char *name, guint n, const char *(*name_of) (const FsScenario *, int), const FsScenario *sc)
-{
-  guint i;
-
-  for (i = 0; i < n; i++)
-    if (g_strcmp0 (name_of (sc, (int) i), name) == 0)
-      return (int) i;
-  return -1;
-}
-
 static const char *
 router_name (const FsScenario *sc, int i)
 {
@@ -552,7 +545,7 @@ show_routes (FsExercise *ex, const char *router, GString *out)
 {
   FsNet *net = net_of (ex);
   guint nr = fs_net_spec_n_routers (ex->sc), nsub = fs_net_spec_n_subnets (ex->sc), s;
-  int r = router ? find_name (router, nr, router_name, ex->sc) : -1;
+  int r = net != NULL && router != NULL ? fs_net_router_index (net, router) : -1;
 
   if (net == NULL || r < 0)
     {
@@ -644,9 +637,9 @@ static void
 show_vlan (FsExercise *ex, const char *name, GString *out)
 {
   guint nv = fs_l2_spec_n_vlans (ex->sc), i;
-  int v = name != NULL ? find_name (name, nv, vlan_name, ex->sc) : -1;
   FsNet *net = net_of (ex);
   FsL2 *l2 = l2_of (ex);
+  int v = l2 != NULL && name != NULL ? fs_l2_vlan_index (l2, name) : -1;
   int subnet;
 
   if (v < 0 || l2 == NULL)
@@ -1209,6 +1202,12 @@ run_variant (FsExercise *ex, const GPtrArray *steps)
   return sim;
 }
 
+static const FsServiceStats *
+service_of (FsSim *sim, guint s)
+{
+  return fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (sim)), s);
+}
+
 static double
 figure_sum (FsSim *sim, const char *group, const char *key)
 {
@@ -1294,24 +1293,24 @@ fs_exercise_debrief (FsExercise *ex)
       g_string_append (out, "\n");
       row_label (out, "mean client downtime");
       for (c = 0; c < 3; c++)
-        cell_time (out, fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (cols[c].sim)), s)->mean);
+        cell_time (out, service_of (cols[c].sim, s)->mean);
       g_string_append (out, "\n");
       row_label (out, "p95 client downtime");
       for (c = 0; c < 3; c++)
-        cell_time (out, fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (cols[c].sim)), s)->p95);
+        cell_time (out, service_of (cols[c].sim, s)->p95);
       g_string_append (out, "\n");
       row_label (out, "clients affected");
       for (c = 0; c < 3; c++)
-        g_string_append_printf (out, " %14u", fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (cols[c].sim)), s)->affected);
+        g_string_append_printf (out, " %14u", service_of (cols[c].sim, s)->affected);
       g_string_append (out, "\n");
       row_label (out, "clients still down at the end");
       for (c = 0; c < 3; c++)
-        g_string_append_printf (out, " %14u", fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (cols[c].sim)), s)->down_at_end);
+        g_string_append_printf (out, " %14u", service_of (cols[c].sim, s)->down_at_end);
       g_string_append (out, "\n");
       row_label (out, "client-seconds lost");
       for (c = 0; c < 3; c++)
         g_string_append_printf (out, " %14.1f",
-                                fs_time_to_seconds (fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (cols[c].sim)), s)->client_time_lost));
+                                fs_time_to_seconds (service_of (cols[c].sim, s)->client_time_lost));
       g_string_append (out, "\n");
       for (ph = 0; ph < FS_PHASE_N; ph++)
         {
@@ -1319,13 +1318,13 @@ fs_exercise_debrief (FsExercise *ex)
           gboolean any = FALSE;
 
           for (c = 0; c < 3; c++)
-            any |= fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (cols[c].sim)), s)->budget[ph] > 0;
+            any |= service_of (cols[c].sim, s)->budget[ph] > 0;
           if (!any)
             continue;
           row_label (out, label);
           for (c = 0; c < 3; c++)
             g_string_append_printf (out, " %14.1f",
-                                    fs_time_to_seconds (fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (cols[c].sim)), s)->budget[ph]));
+                                    fs_time_to_seconds (service_of (cols[c].sim, s)->budget[ph]));
           g_string_append (out, "\n");
         }
       g_string_append (out, "\n");
@@ -1413,7 +1412,7 @@ fs_exercise_debrief (FsExercise *ex)
 
                 for (s = 0; s < fs_client_stats_n_services (cs0); s++)
                   d += fs_time_to_seconds (fs_client_stats_service (cs0, s)->budget[ph])
-                       - fs_time_to_seconds (fs_client_stats_service (fs_metrics_clients (fs_sim_metrics (reference)), s)->budget[ph]);
+                       - fs_time_to_seconds (service_of (reference, s)->budget[ph]);
                 if (d > worst)
                   {
                     worst = d;
