@@ -244,6 +244,10 @@ fs_cmd_run (int argc, char **argv)
   if ((assertions = fs_cli_parse_assertions ("run", assert_texts, NULL)) == NULL)
     return FS_EXIT_USAGE;
 
+  /* A single run catches the signals before it loads anything: a large scenario takes a while
+   * to load and build, and a signal then must still end it with nothing written, not kill it. */
+  if (reps <= 1)
+    catch_signals ();
   sc = fs_scenario_load (argv[1], (const char *const *) sets, &error);
   if (sc == NULL)
     {
@@ -280,7 +284,6 @@ fs_cmd_run (int argc, char **argv)
       return run_replications (sc, &opt, out_dir, assertions, junit_path, quiet);
     }
 
-  catch_signals ();
   wall_start = g_get_monotonic_time ();
   sim = fs_sim_new (sc, info.seed, info.replication, &error);
   if (sim == NULL)
