@@ -605,6 +605,31 @@ Test (cli, a_scenario_over_the_memory_budget_is_refused_before_allocating)
   result_clear (&sweep);
 }
 
+/* The base scenario fits in 64 MiB; its configuration with a million clients does not, and the
+ * sweep must see that before it makes DIR. Two jobs and two replications: two runs at once. */
+Test (cli, a_sweep_param_that_grows_the_scenario_is_reckoned_in)
+{
+  g_autofree char *dir = g_dir_make_tmp ("failsim-sweep-mem-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  Result base = failsim ("sweep", "-q", "scenarios/change-ip-failover.yaml", "-p", "seed=1,2",
+                         "--until", "1s", "--out", out, "--max-memory", "64M", NULL);
+  g_autofree char *out2 = g_build_filename (dir, "out2", NULL);
+  Result big = failsim ("sweep", "scenarios/change-ip-failover.yaml",
+                        "-p", "clients.desktops-1.count=1000..1000000*10", "--reps", "2",
+                        "--jobs", "2", "--out", out2, "--max-memory", "64M", NULL);
+
+  cr_assert_eq (base.status, 0, "%s", base.err);
+  cr_assert_eq (big.status, 2, "%s", big.err);
+  cr_assert (strstr (big.err, "failsim sweep: scenarios/change-ip-failover.yaml with "
+                              "clients.desktops-1.count=1000000 needs an estimated "), "%s", big.err);
+  cr_assert (strstr (big.err, "(1000850 clients, ") && strstr (big.err, "2 simulations at once")
+             && strstr (big.err, "over the budget of 64.0 MiB (--max-memory)"), "%s", big.err);
+  cr_assert (!g_file_test (out2, G_FILE_TEST_EXISTS), "the refused sweep made %s", out2);
+  result_clear (&base);
+  result_clear (&big);
+  remove_tree (dir);
+}
+
 Test (cli, max_memory_is_on_run_compare_and_sweep)
 {
   const char *commands[] = { "run", "compare", "sweep" };

@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct FsMemoryEstimate {
   uint64_t clients;          /* the sum of every population's count */
   uint64_t resolvers;
   uint64_t names;            /* DNS names: records, services' names, timeline dns.update names */

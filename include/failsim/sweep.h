@@ -16,6 +16,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "failsim/estimate.h"
 #include "failsim/experiment.h"
 #include "failsim/scenario.h"
 #include "failsim/time.h"
@@ -96,6 +97,9 @@ guint fs_sweep_config_value (const FsSweep *sw, guint c, guint p);
 char *fs_sweep_config_label (const FsSweep *sw, guint c);
 /* The horizon of configuration @c's runs. */
 FsTime fs_sweep_config_horizon (const FsSweep *sw, guint c);
+/* The memory one run of configuration @c needs (estimate.h), reckoned when the sweep checked
+ * it: a parameter such as clients.desktops.count=1000..1000000*10 changes it. */
+const FsMemoryEstimate *fs_sweep_config_estimate (const FsSweep *sw, guint c);
 
 /* Loads configuration @c: the base file's text with the common overrides, then one
  * "KEY=VALUE" per parameter. The scenario's path is the base's. */

@@ -89,11 +89,11 @@ fs_cli_report_assertions (const char *command, const char *suite, GArray *result
 }
 
 gboolean
-fs_cli_check_memory (const char *command, const FsScenario *sc, guint copies, const char *max_memory)
+fs_cli_check_estimate (const char *command, const char *subject, const FsMemoryEstimate *e,
+                       guint copies, const char *max_memory)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *need_text = NULL, *budget_text = NULL, *copies_text = NULL;
-  FsMemoryEstimate e;
   uint64_t budget, need;
 
   if (max_memory != NULL)
@@ -110,9 +110,8 @@ fs_cli_check_memory (const char *command, const FsScenario *sc, guint copies, co
       if (budget == 0)
         return TRUE;   /* unknown: no guard */
     }
-  fs_scenario_estimate_memory (sc, &e);
   copies = MAX (copies, 1);
-  need = e.bytes > G_MAXUINT64 / copies ? G_MAXUINT64 : e.bytes * copies;
+  need = e->bytes > G_MAXUINT64 / copies ? G_MAXUINT64 : e->bytes * copies;
   if (need <= budget)
     return TRUE;
   need_text = fs_format_size (need);
@@ -123,8 +122,17 @@ fs_cli_check_memory (const char *command, const FsScenario *sc, guint copies, co
            G_GUINT64_FORMAT " resolvers x %" G_GUINT64_FORMAT " names, %" G_GUINT64_FORMAT
            " routers x %" G_GUINT64_FORMAT " prefixes, %" G_GUINT64_FORMAT " hosts%s), over the "
            "budget of %s%s; raise it with --max-memory, or make the scenario smaller\n",
-           command, fs_scenario_path (sc), need_text, e.clients, e.resolvers, e.names, e.routers,
-           e.prefixes, e.hosts, copies_text,
+           command, subject, need_text, e->clients, e->resolvers, e->names, e->routers,
+           e->prefixes, e->hosts, copies_text,
            budget_text, max_memory ? " (--max-memory)" : " (80% of physical memory)");
   return FALSE;
+}
+
+gboolean
+fs_cli_check_memory (const char *command, const FsScenario *sc, guint copies, const char *max_memory)
+{
+  FsMemoryEstimate e;
+
+  fs_scenario_estimate_memory (sc, &e);
+  return fs_cli_check_estimate (command, fs_scenario_path (sc), &e, copies, max_memory);
 }

@@ -102,10 +102,16 @@ void fs_cli_mpi_finish (FsCliMpi *m);
 #define FS_CLI_MAX_MEMORY_HELP \
   "Refuse a scenario whose estimated memory (times the simulations run at once) is over SIZE, e.g. 512M, 2G (default: 80% of physical memory)"
 
-/* Estimates the memory of one simulation of @sc, times @copies run at once, and compares it with
- * the budget: @max_memory (the text of --max-memory, NULL for 80% of physical memory). Prints
- * "failsim CMD: ..." with the estimate and the budget and returns FALSE when over it, or when
- * @max_memory is not a size. */
+/* Compares @e, the memory of one simulation of @subject (a scenario's path, or that and a sweep
+ * configuration), times @copies run at once, with the budget: @max_memory (the text of
+ * --max-memory, NULL for 80% of physical memory). Prints "failsim CMD: ..." with the estimate
+ * and the budget and returns FALSE when over it, or when @max_memory is not a size. */
+struct FsMemoryEstimate;
+gboolean fs_cli_check_estimate (const char *command, const char *subject,
+                                const struct FsMemoryEstimate *e, guint copies,
+                                const char *max_memory);
+
+/* fs_cli_check_estimate() with the estimate of @sc. */
 struct FsScenario;
 gboolean fs_cli_check_memory (const char *command, const struct FsScenario *sc, guint copies,
                               const char *max_memory);

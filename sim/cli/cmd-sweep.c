@@ -307,6 +307,24 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Setup, setup_clear)
 
 /* Reads the options, the scenario and every configuration. Returns FS_EXIT_OK, or the exit
  * status after printing why not. */
+/* The resource guard, for the configuration that needs the most: a --param can change a count
+ * (clients.desktops.count=1000..1000000*10), and up to --jobs runs of it may be under way at once. */
+static gboolean
+check_memory (Setup *u)
+{
+  const FsSweep *sw = u->sweep;
+  g_autofree char *label = NULL, *subject = NULL;
+  guint c, largest = 0;
+
+  for (c = 1; c < fs_sweep_n_configs (sw); c++)
+    if (fs_sweep_config_estimate (sw, c)->bytes > fs_sweep_config_estimate (sw, largest)->bytes)
+      largest = c;
+  label = fs_sweep_config_label (sw, largest);
+  subject = g_strdup_printf ("%s with %s", fs_scenario_path (fs_sweep_base (sw)), label);
+  return fs_cli_check_estimate ("sweep", subject, fs_sweep_config_estimate (sw, largest),
+                                (guint) MIN ((guint64) u->jobs, fs_sweep_n_runs (sw)), u->max_memory);
+}
+
 static int
 setup (Setup *u, int argc, char **argv, FsCliMpi *mpi)
 {
@@ -382,9 +400,6 @@ setup (Setup *u, int argc, char **argv, FsCliMpi *mpi)
     }
   for (i = 0; i < fs_scenario_warnings (u->base)->len; i++)
     fprintf (stderr, "%s\n", (const char *) g_ptr_array_index (fs_scenario_warnings (u->base), i));
-  /* The scenario as given: a --param that changes a size (a count) is not reckoned in. */
-  if (!fs_cli_check_memory ("sweep", u->base, u->jobs, u->max_memory))
-    return FS_EXIT_USAGE;
   opt.seed = fs_scenario_seed (u->base);
   if (u->seed_text != NULL
       && !g_ascii_string_to_unsigned (u->seed_text, 10, 0, G_MAXUINT64, &opt.seed, &error))
@@ -399,7 +414,7 @@ setup (Setup *u, int argc, char **argv, FsCliMpi *mpi)
         fs_cli_usage_error ("sweep", "%s", error->message);
       return FS_EXIT_USAGE;
     }
-  return FS_EXIT_OK;
+  return check_memory (u) ? FS_EXIT_OK : FS_EXIT_USAGE;
 }
 
 /* Runs what is missing from DIR/runs/ (this rank's share of it), then, on rank 0, writes the

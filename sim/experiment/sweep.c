@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failsim/estimate.h"
 #include "failsim/sim.h"
 
 G_DEFINE_QUARK (fs-sweep-error-quark, fs_sweep_error)
@@ -24,6 +25,7 @@ struct FsSweep {
   FsSweepOptions options;
   guint n_configs;
   FsTime *horizons;             /* [n_configs] */
+  FsMemoryEstimate *estimates;  /* [n_configs]: a --param may change a count */
 };
 
 /* --- values and ranges --------------------------------------------------------------------------- */
@@ -445,6 +447,7 @@ fs_sweep_new (const FsScenario *base, GPtrArray *params, const FsSweepOptions *o
     }
 
   sw->horizons = g_new (FsTime, sw->n_configs);
+  sw->estimates = g_new (FsMemoryEstimate, sw->n_configs);
   for (c = 0; c < sw->n_configs; c++)
     {
       g_autoptr (FsScenario) sc = fs_sweep_config_load (sw, c, error);
@@ -452,6 +455,7 @@ fs_sweep_new (const FsScenario *base, GPtrArray *params, const FsSweepOptions *o
       if (sc == NULL)
         return NULL;
       sw->horizons[c] = opt->until >= 0 ? opt->until : fs_scenario_duration (sc);
+      fs_scenario_estimate_memory (sc, &sw->estimates[c]);
     }
   return g_steal_pointer (&sw);
 }
@@ -465,6 +469,7 @@ fs_sweep_free (FsSweep *sw)
   if (sw->params != NULL)
     g_ptr_array_unref (sw->params);
   g_free (sw->horizons);
+  g_free (sw->estimates);
   g_free (sw);
 }
 
@@ -497,6 +502,13 @@ guint
 fs_sweep_n_configs (const FsSweep *sw)
 {
   return sw->n_configs;
+}
+
+const FsMemoryEstimate *
+fs_sweep_config_estimate (const FsSweep *sw, guint c)
+{
+  g_return_val_if_fail (c < sw->n_configs, NULL);
+  return &sw->estimates[c];
 }
 
 guint64
