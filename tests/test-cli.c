@@ -646,6 +646,38 @@ Test (cli, max_memory_is_on_run_compare_and_sweep)
 
 /* --- nothing lost ------------------------------------------------------------------------------ */
 
+/* Starts failsim with @args (NULL-terminated, after the program) from the source tree, sends it
+ * @sig after @delay_us, and waits. Returns the exit status, or -1 when the signal killed it
+ * (the handler did not take it); @err gets its standard error. */
+static int
+signal_failsim (const char *const *args, gulong delay_us, int sig, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  GString *text = g_string_new (NULL);
+  GPid pid;
+  int err_fd, wait_status = 0;
+  char buf[4096];
+  gssize n;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FAILSIM"));
+  for (; *args != NULL; args++)
+    g_ptr_array_add (argv, (gpointer) *args);
+  g_ptr_array_add (argv, NULL);
+  cr_assert (g_spawn_async_with_pipes (FS_SOURCE_DIR, (char **) argv->pdata, NULL,
+                                       G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL, NULL,
+                                       &err_fd, &error),
+             "%s", error ? error->message : "");
+  g_usleep (delay_us);
+  kill (pid, sig);
+  while ((n = read (err_fd, buf, sizeof buf)) > 0)
+    g_string_append_len (text, buf, n);
+  close (err_fd);
+  waitpid (pid, &wait_status, 0);
+  *err = g_string_free (text, FALSE);
+  return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
 /* Sends @sig to `failsim run --out DIR` on a long run; the run must end by its handler with
  * status 130 and leave DIR without any file, whole or partial. */
 static void
@@ -654,30 +686,16 @@ interrupt_a_long_run (int sig)
   g_autofree char *tmp = g_dir_make_tmp ("failsim-sig-XXXXXX", NULL);
   g_autofree char *scenario = g_build_filename (tmp, "estate.yaml", NULL);
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
-  const char *exe = g_getenv ("FAILSIM");
-  const char *argv[] = { exe, "run", scenario, "--out", out, NULL };
-  g_autoptr (GError) error = NULL;
+  const char *args[] = { "run", scenario, "--out", out, NULL };
   g_autofree char *err = NULL;
-  GPid pid;
-  int err_fd, wait_status = 0;
   Result g = failsim ("generate", "--clients", "2000000", "-o", scenario, NULL);
-  char buf[4096];
-  gssize n;
-  GString *text = g_string_new (NULL);
+  int status;
 
   cr_assert_eq (g.status, 0, "%s", g.err);
-  cr_assert (g_spawn_async_with_pipes (FS_SOURCE_DIR, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                       NULL, NULL, &pid, NULL, NULL, &err_fd, &error),
-             "%s", error ? error->message : "");
-  g_usleep (1500000);   /* well into the run: two million clients take tens of seconds */
-  kill (pid, sig);
-  while ((n = read (err_fd, buf, sizeof buf)) > 0)
-    g_string_append_len (text, buf, n);
-  close (err_fd);
-  waitpid (pid, &wait_status, 0);
-  err = g_string_free (text, FALSE);
-  cr_assert (WIFEXITED (wait_status), "ended by the signal, not by its handler");
-  cr_assert_eq (WEXITSTATUS (wait_status), 130, "%s", err);
+  /* Well into the run: two million clients take tens of seconds. */
+  status = signal_failsim (args, 1500000, sig, &err);
+  cr_assert_neq (status, -1, "ended by the signal, not by its handler");
+  cr_assert_eq (status, 130, "%s", err);
   cr_assert (strstr (err, "failsim run: interrupted at ") && strstr (err, "nothing written"), "%s", err);
   /* Nothing in DIR: no result file, no temporary one. */
   if (g_file_test (out, G_FILE_TEST_IS_DIR))
@@ -691,6 +709,61 @@ interrupt_a_long_run (int sig)
   g_unlink (scenario);
   g_rmdir (tmp);
   result_clear (&g);
+}
+
+/* Sends @sig to `failsim run --reps` far from its end. The replications finished are kept:
+ * experiment.json and replications.csv are written, byte for byte those of `run --reps M` for
+ * the M the message names. */
+static void
+interrupt_replications (int sig)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("failsim-sigreps-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  g_autofree char *again = g_build_filename (tmp, "again", NULL);
+  g_autofree char *err = NULL, *reps = NULL;
+  const char *args[] = { "run", "-q", "scenarios/change-ip-failover.yaml", "--reps", "1000000",
+                         "--jobs", "2", "--out", out, NULL };
+  const char *files[] = { "experiment.json", "replications.csv" };
+  guint64 done = 0;
+  const char *p;
+  Result r;
+  guint i;
+  int status;
+
+  /* A replication takes milliseconds (tens under the sanitizers): two seconds finish many. */
+  status = signal_failsim (args, 2000000, sig, &err);
+  cr_assert_neq (status, -1, "ended by the signal, not by its handler");
+  cr_assert_eq (status, 130, "%s", err);
+  cr_assert (strstr (err, "failsim run: stopping: the replications under way finish and are written"),
+             "%s", err);
+  p = strstr (err, "failsim run: interrupted after ");
+  cr_assert_not_null (p, "%s", err);
+  done = g_ascii_strtoull (p + strlen ("failsim run: interrupted after "), NULL, 10);
+  cr_assert (done >= 1 && done < 1000000, "%s", err);
+  reps = g_strdup_printf ("%" G_GUINT64_FORMAT, done);
+  cr_assert (strstr (err, " of 1000000 replications; the results written are those "), "%s", err);
+  r = failsim ("run", "-q", "scenarios/change-ip-failover.yaml", "--reps", reps, "--out", again, NULL);
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  for (i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *a = read_file (out, files[i]), *b = read_file (again, files[i]);
+
+      cr_assert_str_eq (a, b, "%s after the signal differs from --reps %s's", files[i], reps);
+    }
+  result_clear (&r);
+  remove_tree (out);
+  remove_tree (again);
+  g_rmdir (tmp);
+}
+
+Test (cli, sigint_during_replications_keeps_those_finished, .timeout = 120)
+{
+  interrupt_replications (SIGINT);
+}
+
+Test (cli, sigterm_during_replications_keeps_those_finished, .timeout = 120)
+{
+  interrupt_replications (SIGTERM);
 }
 
 Test (cli, sigterm_during_run_leaves_no_file, .timeout = 120)

@@ -39,7 +39,7 @@ static FsExperiment *
 run (const FsScenario *sc, guint reps, guint jobs, uint64_t first)
 {
   g_autoptr (GError) error = NULL;
-  FsExperimentOptions opt = { fs_scenario_seed (sc), first, reps, jobs, fs_scenario_duration (sc) };
+  FsExperimentOptions opt = { fs_scenario_seed (sc), first, reps, jobs, fs_scenario_duration (sc), NULL };
   FsExperiment *e = fs_experiment_run (sc, &opt, &error);
 
   cr_assert_not_null (e, "%s", error ? error->message : "");
@@ -51,7 +51,7 @@ static FsExperiment *
 experiment_of (const double *x, guint n)
 {
   GPtrArray *sets = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_metric_set_free);
-  FsExperimentOptions opt = { 1, 0, n, 1, FS_HOUR };
+  FsExperimentOptions opt = { 1, 0, n, 1, FS_HOUR, NULL };
   guint k;
 
   for (k = 0; k < n; k++)
@@ -162,7 +162,7 @@ Test (stats, the_interval_shrinks_as_one_over_sqrt_r)
 Test (stats, metrics_are_merged_in_order_and_counted_where_present)
 {
   GPtrArray *sets = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_metric_set_free);
-  FsExperimentOptions opt = { 1, 0, 3, 1, FS_HOUR };
+  FsExperimentOptions opt = { 1, 0, 3, 1, FS_HOUR, NULL };
   g_autoptr (FsExperiment) e = NULL;
   const char *order[] = { "a", "b", "c" };
   guint k;
@@ -194,7 +194,7 @@ Test (stats, metrics_are_merged_in_order_and_counted_where_present)
 Test (stats, pooled_quantiles_pool_every_affected_client)
 {
   GPtrArray *sets = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_metric_set_free);
-  FsExperimentOptions opt = { 1, 0, 2, 1, FS_HOUR };
+  FsExperimentOptions opt = { 1, 0, 2, 1, FS_HOUR, NULL };
   const FsTime d0[] = { 3 * S, 1 * S }, d1[] = { 5 * S, 2 * S, 4 * S };
   g_autoptr (FsExperiment) e = NULL;
   FsMetricSet *a = fs_metric_set_new (), *b = fs_metric_set_new ();
@@ -402,6 +402,64 @@ Test (experiment, results_do_not_depend_on_the_number_of_jobs)
   cr_assert_str_eq (csv1, csv4);
 }
 
+/* A stop flag that is up before the start runs nothing and says so; one that stays down
+ * changes nothing. */
+Test (experiment, a_stop_before_the_start_runs_nothing)
+{
+  g_autoptr (FsScenario) sc = load ("scenarios/change-ip-failover.yaml", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FsExperiment) plain = run (sc, 3, 2, 0);
+  g_autoptr (FsExperiment) kept = NULL;
+  g_autofree char *json_plain = fs_output_experiment_json (plain), *json_kept = NULL;
+  gint up = 1, down = 0;
+  FsExperimentOptions opt = { fs_scenario_seed (sc), 0, 3, 2, fs_scenario_duration (sc), &up };
+
+  cr_assert_null (fs_experiment_run (sc, &opt, &error));
+  cr_assert (g_error_matches (error, FS_EXPERIMENT_ERROR, FS_EXPERIMENT_ERROR_STOPPED));
+  opt.stop = &down;
+  kept = fs_experiment_run (sc, &opt, NULL);
+  cr_assert_not_null (kept);
+  json_kept = fs_output_experiment_json (kept);
+  cr_assert_str_eq (json_kept, json_plain);
+}
+
+static gpointer
+raise_after_200ms (gpointer flag)
+{
+  g_usleep (200000);
+  g_atomic_int_set ((gint *) flag, 1);
+  return NULL;
+}
+
+/* A stop mid-way on four threads leaves the first m replications, whichever thread ran them:
+ * the experiment of m replications, to the byte. */
+Test (experiment, a_stop_keeps_the_first_replications_finished)
+{
+  g_autoptr (FsScenario) sc = load ("scenarios/change-ip-failover.yaml", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FsExperiment) stopped = NULL, whole = NULL;
+  g_autofree char *json_stopped = NULL, *json_whole = NULL, *csv_stopped = NULL, *csv_whole = NULL;
+  gint flag = 0;
+  FsExperimentOptions opt = { fs_scenario_seed (sc), 0, 1000000, 4, fs_scenario_duration (sc), &flag };
+  GThread *raiser = g_thread_new ("stop", raise_after_200ms, &flag);
+  guint m;
+
+  stopped = fs_experiment_run (sc, &opt, &error);
+  g_thread_join (raiser);
+  cr_assert_not_null (stopped, "%s", error ? error->message : "");
+  m = fs_experiment_n_reps (stopped);
+  cr_assert (m >= 1 && m < 1000000, "m = %u", m);
+  cr_assert_eq (fs_experiment_options (stopped)->reps, m);
+  cr_assert_null (fs_experiment_options (stopped)->stop);
+  whole = run (sc, m, 1, 0);
+  json_stopped = fs_output_experiment_json (stopped);
+  json_whole = fs_output_experiment_json (whole);
+  csv_stopped = fs_output_replications_csv (stopped);
+  csv_whole = fs_output_replications_csv (whole);
+  cr_assert_str_eq (json_stopped, json_whole);
+  cr_assert_str_eq (csv_stopped, csv_whole);
+}
+
 /* Replication k of an experiment is the single run with --rep k. */
 Test (experiment, replication_k_is_the_run_with_rep_k)
 {
@@ -587,7 +645,7 @@ Test (assertion, checks_compare_the_mean_or_a_bound_of_its_interval)
 Test (assertion, a_count_is_not_compared_with_a_duration_and_one_run_has_no_interval)
 {
   GPtrArray *sets = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_metric_set_free);
-  FsExperimentOptions opt = { 1, 0, 1, 1, FS_HOUR };
+  FsExperimentOptions opt = { 1, 0, 1, 1, FS_HOUR, NULL };
   FsMetricSet *set = fs_metric_set_new ();
   g_autoptr (FsExperiment) e = NULL;
   g_autoptr (FsAssertion) dur = fs_assertion_parse ("affected < 5m", NULL, NULL);

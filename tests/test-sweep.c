@@ -446,8 +446,10 @@ Test (sweep, an_interrupted_sweep_resumed_gives_the_same_bytes)
   result_clear (&r);
 }
 
-/* A real Ctrl-C: SIGINT once the first run is on disk. */
-Test (sweep, sigint_keeps_finished_runs_and_exits_130)
+/* A real Ctrl-C (SIGINT), or a SIGTERM from a batch system, once the first run is on disk: the
+ * finished runs stay, and --resume finishes the sweep. */
+static void
+interrupt_a_sweep (int sig)
 {
   g_autofree char *tmp = g_dir_make_tmp ("failsim-sweep-XXXXXX", NULL);
   const char *argv[] = { g_getenv ("FAILSIM"), "sweep", "scenarios/change-ip-failover.yaml",
@@ -464,7 +466,7 @@ Test (sweep, sigint_keeps_finished_runs_and_exits_130)
   for (i = 0; i < 5000 && count_runs (tmp) == 0; i++)
     g_usleep (1000);
   cr_assert (count_runs (tmp) > 0, "no run finished within 5 s");
-  kill (pid, SIGINT);
+  kill (pid, sig);
   cr_assert_eq (waitpid (pid, &wait_status, 0), pid);
   g_spawn_close_pid (pid);
   cr_assert (WIFEXITED (wait_status), "ended by a signal, not by its handler");
@@ -481,6 +483,16 @@ Test (sweep, sigint_keeps_finished_runs_and_exits_130)
   cr_assert_eq (count_runs (tmp), 70);
   remove_tree (tmp);
   result_clear (&r);
+}
+
+Test (sweep, sigint_keeps_finished_runs_and_exits_130)
+{
+  interrupt_a_sweep (SIGINT);
+}
+
+Test (sweep, sigterm_keeps_finished_runs_and_exits_130)
+{
+  interrupt_a_sweep (SIGTERM);
 }
 
 Test (sweep, resume_refuses_a_different_sweep)

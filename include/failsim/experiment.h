@@ -31,6 +31,7 @@ typedef enum {
   FS_EXPERIMENT_ERROR_BUILD,       /* a replication's sim could not be built */
   FS_EXPERIMENT_ERROR_ASSERTION,   /* an assertion that cannot be read */
   FS_EXPERIMENT_ERROR_MISMATCH,    /* experiments that cannot be paired */
+  FS_EXPERIMENT_ERROR_STOPPED,     /* the stop flag was up before any replication started */
 } FsExperimentError;
 
 /* What a metric's number is, for printing and for assertions. */
@@ -124,6 +125,9 @@ typedef struct {
   guint reps;                   /* >= 1 */
   guint jobs;                   /* threads; 0 or 1 runs them in the calling thread */
   FsTime horizon;               /* what each run is asked to reach */
+  /* NULL, or a flag read with g_atomic_int_get() (a signal handler may set it): once it is
+   * non-zero no further replication starts; those under way finish. */
+  const gint *stop;
 } FsExperimentOptions;
 
 /* Pooled downtime quantiles of one service: every affected client of every replication. */
@@ -136,7 +140,12 @@ typedef struct {
 /* Runs @opt->reps replications of @sc, each in its own sim built from @sc (which is only read,
  * from every thread at once), and summarises them. The result is the same, bit for bit, for any
  * number of jobs. Fails (FS_EXPERIMENT_ERROR_BUILD) if a replication cannot be built; the error
- * is that of the lowest such replication. @sc must outlive the experiment. */
+ * is that of the lowest such replication. @sc must outlive the experiment.
+ *
+ * When @opt->stop goes up, replications are no longer started and the ones under way finish.
+ * Replications start in order, so those finished are always the first m, and the experiment
+ * returned is theirs: the one --reps m gives (fs_experiment_n_reps() says m). It fails with
+ * FS_EXPERIMENT_ERROR_STOPPED when none had started. */
 FsExperiment *fs_experiment_run (const FsScenario *sc, const FsExperimentOptions *opt,
                                  GError **error);
 

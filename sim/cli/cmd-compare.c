@@ -208,7 +208,7 @@ fs_cmd_compare (int argc, char **argv)
   g_autofree const char **names = NULL;
   g_autofree FsVariant *table = NULL;
   g_autoptr (GString) suite = g_string_new ("failsim compare");
-  FsExperimentOptions opt = { 1, 0, 10, 0, 0 };
+  FsExperimentOptions opt = { 1, 0, 10, 0, 0, NULL };
   gboolean seed_given;
   FsTime until = -1;
   gint64 wall_start, wall_us;

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "failsim/experiment.h"
@@ -16,21 +17,33 @@
 #define FS_EXIT_INTERRUPTED 130   /* 128 + SIGINT, as cmd-sweep.c */
 
 static volatile sig_atomic_t interrupted;
+static gint stop_replications;            /* FsExperimentOptions.stop */
+static volatile sig_atomic_t announce;    /* --reps: say what a signal does */
 
 static void
 on_signal (int sig)
 {
+  static const char text[] =
+    "\nfailsim run: stopping: the replications under way finish and are written; "
+    "a second signal quits at once\n";
+
   interrupted = 1;
+  /* An atomic store of a lock-free int: safe in a handler, and seen by the worker threads. */
+  g_atomic_int_set (&stop_replications, 1);
+  if (announce)
+    (void) !write (STDERR_FILENO, text, sizeof text - 1);
 }
 
 /* SIGINT and SIGTERM stop a single run at the next slice of simulated time; the run then writes
- * nothing. SA_RESETHAND: a second signal ends the process at once. */
+ * nothing. With --reps they stop the starting of replications; those finished are written.
+ * SA_RESETHAND: a second signal ends the process at once. */
 static void
-catch_signals (void)
+catch_signals (gboolean replications)
 {
   struct sigaction sa;
 
   memset (&sa, 0, sizeof sa);
+  announce = replications;
   sa.sa_handler = on_signal;
   sa.sa_flags = SA_RESETHAND;
   sigemptyset (&sa.sa_mask);
@@ -118,13 +131,21 @@ run_replications (const FsScenario *sc, const FsExperimentOptions *opt, const ch
   g_autoptr (GError) error = NULL;
   gint64 wall_start = g_get_monotonic_time (), wall_us;
 
+  guint done;
+
   e = fs_experiment_run (sc, opt, &error);
+  if (e == NULL && g_error_matches (error, FS_EXPERIMENT_ERROR, FS_EXPERIMENT_ERROR_STOPPED))
+    {
+      fprintf (stderr, "failsim run: interrupted before the first replication; nothing written\n");
+      return FS_EXIT_INTERRUPTED;
+    }
   if (e == NULL)
     {
       fprintf (stderr, "failsim run: %s\n", error->message);
       return FS_EXIT_USAGE;
     }
   wall_us = g_get_monotonic_time () - wall_start;
+  done = fs_experiment_n_reps (e);
   hold_signals (TRUE);
   if (out_dir != NULL && !fs_output_write_experiment (out_dir, e, &error))
     {
@@ -140,6 +161,19 @@ run_replications (const FsScenario *sc, const FsExperimentOptions *opt, const ch
       fputs (text, stdout);
       printf ("\nwall %.3f s, %u job%s%s%s\n", wall_us / 1e6, jobs, jobs == 1 ? "" : "s",
               out_dir ? "; results in " : "", out_dir ? out_dir : "");
+    }
+  if (interrupted)
+    {
+      /* The finished replications are the first ones, so what was written is what --reps done
+       * gives; the assertions are not checked on fewer replications than were asked for. */
+      if (done < opt->reps)
+        fprintf (stderr, "failsim run: interrupted after %u of %u replications; %s those %u, as "
+                 "--reps %u gives; assertions not checked\n", done, opt->reps,
+                 out_dir != NULL ? "the results written are" : "the figures above are", done, done);
+      else
+        fprintf (stderr, "failsim run: interrupted after the last replication; its results are "
+                 "complete\n");
+      return FS_EXIT_INTERRUPTED;
     }
   return check_assertions (assertions, e, sc, junit_path, quiet);
 }
@@ -228,8 +262,11 @@ fs_cmd_run (int argc, char **argv)
                      "  failsim run scenarios/change-ip-failover.yaml --reps 20 \\\n"
                      "      --assert 'downtime.p95.ci_high < 8m' --junit out/junit.xml\n"
                      "\n"
-                     "SIGINT or SIGTERM stops a single run and writes nothing (exit status 130);\n"
-                     "result files are never left half-written. --max-memory: docs/performance.md.\n"
+                     "SIGINT or SIGTERM stops a single run and writes nothing (exit status 130).\n"
+                     "With --reps it stops the starting of replications: those under way finish,\n"
+                     "and the first M finished are written, the results --reps M gives (exit\n"
+                     "status 130); a second signal quits at once. Result files are never left\n"
+                     "half-written. --max-memory: docs/performance.md.\n"
                      "\n"
                      "Exit status: 0 success, 1 internal failure or a failed assertion, 2 usage or\n"
                      "input error (or a scenario over the memory budget), 130 interrupted.",
@@ -244,10 +281,9 @@ fs_cmd_run (int argc, char **argv)
   if ((assertions = fs_cli_parse_assertions ("run", assert_texts, NULL)) == NULL)
     return FS_EXIT_USAGE;
 
-  /* A single run catches the signals before it loads anything: a large scenario takes a while
-   * to load and build, and a signal then must still end it with nothing written, not kill it. */
-  if (reps <= 1)
-    catch_signals ();
+  /* The signals are caught before anything loads: a large scenario takes a while to load and
+   * build, and a signal then must still end the run with nothing written, not kill it. */
+  catch_signals (reps > 1);
   sc = fs_scenario_load (argv[1], (const char *const *) sets, &error);
   if (sc == NULL)
     {
@@ -279,7 +315,8 @@ fs_cmd_run (int argc, char **argv)
     return fs_cli_usage_error ("run", "--trace records one run; it cannot be used with --reps %u", reps);
   if (reps > 1)
     {
-      FsExperimentOptions opt = { info.seed, info.replication, reps, jobs, info.horizon };
+      FsExperimentOptions opt = { info.seed, info.replication, reps, jobs, info.horizon,
+                                  &stop_replications };
 
       return run_replications (sc, &opt, out_dir, assertions, junit_path, quiet);
     }
@@ -358,7 +395,7 @@ fs_cmd_run (int argc, char **argv)
   if (assertions->len > 0 || junit_path != NULL)
     {
       /* One replication is an experiment of one: the same names, each mean the run's value. */
-      FsExperimentOptions opt = { info.seed, info.replication, 1, 1, info.horizon };
+      FsExperimentOptions opt = { info.seed, info.replication, 1, 1, info.horizon, NULL };
       g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_metric_set_free);
       g_autoptr (FsExperiment) e = NULL;
 

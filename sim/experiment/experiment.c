@@ -71,8 +71,26 @@ typedef struct {
   GError **errors;              /* [reps] */
   gint lowest_failure;          /* atomic: the lowest replication that failed, or G_MAXINT */
   gint ready;                   /* atomic: set once the batch is filled in */
-  gint done;                    /* atomic: replications finished (run, failed or skipped) */
+  gint done;                    /* atomic: tasks finished (run, failed or skipped) */
+  gint claimed;                 /* atomic: replications started; they are 0 .. claimed - 1 */
 } Batch;
+
+static gboolean
+stopped (const Batch *b)
+{
+  return b->options->stop != NULL && g_atomic_int_get (b->options->stop);
+}
+
+/* The next replication to run, or -1 once the stop flag is up. Replications are claimed in
+ * order, and every claimed one runs to its end, so a stop leaves the first m finished: an
+ * experiment of its own, the one --reps m makes. */
+static gint
+claim (Batch *b)
+{
+  if (stopped (b))
+    return -1;
+  return g_atomic_int_add (&b->claimed, 1);
+}
 
 static void
 run_one (Batch *b, guint k)
@@ -110,25 +128,31 @@ pool_func (gpointer data, gpointer user_data)
 {
   Batch *b = user_data;
 
+  gint k;
+
   g_assert (g_atomic_int_get (&b->ready));
-  run_one (b, GPOINTER_TO_UINT (data) - 1);
+  /* One task per replication: the task that claims no number (a stop) leaves its to nobody. */
+  if ((k = claim (b)) >= 0)
+    run_one (b, (guint) k);
   g_atomic_int_inc (&b->done);
 }
 
 FsExperiment *
 fs_experiment_run (const FsScenario *sc, const FsExperimentOptions *opt, GError **error)
 {
-  Batch b = { sc, opt, NULL, NULL, G_MAXINT, 0, 0 };
+  Batch b = { sc, opt, NULL, NULL, G_MAXINT, 0, 0, 0 };
   g_autoptr (GPtrArray) sets = NULL;
-  guint k;
+  FsExperimentOptions ran;
+  guint k, n;
+  gint next;
 
   g_return_val_if_fail (sc != NULL && opt != NULL && opt->reps >= 1, NULL);
   g_return_val_if_fail (opt->reps < G_MAXINT, NULL);
   b.sets = g_new0 (FsMetricSet *, opt->reps);
   b.errors = g_new0 (GError *, opt->reps);
   if (opt->jobs <= 1 || opt->reps == 1)
-    for (k = 0; k < opt->reps; k++)
-      run_one (&b, k);
+    while ((guint) g_atomic_int_get (&b.claimed) < opt->reps && (next = claim (&b)) >= 0)
+      run_one (&b, (guint) next);
   else
     {
       /* Exclusive threads, as many as jobs: a replication is seconds of CPU, so the pool's
@@ -138,23 +162,30 @@ fs_experiment_run (const FsScenario *sc, const FsExperimentOptions *opt, GError 
       g_atomic_int_set (&b.ready, 1);
       pool = g_thread_pool_new (pool_func, &b, (gint) MIN (opt->jobs, opt->reps), TRUE, NULL);
       for (k = 0; k < opt->reps; k++)
-        g_thread_pool_push (pool, GUINT_TO_POINTER (k + 1), NULL);
+        g_thread_pool_push (pool, GUINT_TO_POINTER (1), NULL);
       g_thread_pool_free (pool, FALSE, TRUE);   /* waits for every replication */
       g_assert ((guint) g_atomic_int_get (&b.done) == opt->reps);
     }
 
-  sets = g_ptr_array_new_full (opt->reps, (GDestroyNotify) fs_metric_set_free);
-  for (k = 0; k < opt->reps; k++)
+  n = MIN ((guint) g_atomic_int_get (&b.claimed), opt->reps);
+  sets = g_ptr_array_new_full (n, (GDestroyNotify) fs_metric_set_free);
+  for (k = 0; k < n; k++)
     g_ptr_array_add (sets, b.sets[k]);
   g_free (b.sets);
   if (b.lowest_failure != G_MAXINT)
     g_propagate_error (error, g_steal_pointer (&b.errors[b.lowest_failure]));
+  else if (n == 0)
+    g_set_error (error, FS_EXPERIMENT_ERROR, FS_EXPERIMENT_ERROR_STOPPED,
+                 "stopped before the first replication started");
   for (k = 0; k < opt->reps; k++)
     g_clear_error (&b.errors[k]);
   g_free (b.errors);
-  if (b.lowest_failure != G_MAXINT)
+  if (b.lowest_failure != G_MAXINT || n == 0)
     return NULL;   /* the slots of replications that did not run are NULL, which frees fine */
-  return fs_experiment_new_from_sets (sc, opt, g_steal_pointer (&sets));
+  ran = *opt;
+  ran.reps = n;
+  ran.stop = NULL;   /* the flag is the caller's; the experiment outlives its use */
+  return fs_experiment_new_from_sets (sc, &ran, g_steal_pointer (&sets));
 }
 
 /* --- summarising --------------------------------------------------------------------------------- */

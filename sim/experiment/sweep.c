@@ -754,7 +754,7 @@ fs_sweep_experiments (const FsSweep *sw, GPtrArray *sets)
   g_return_val_if_fail (sets != NULL && sets->len == fs_sweep_n_runs (sw), experiments);
   for (c = 0; c < sw->n_configs; c++)
     {
-      FsExperimentOptions opt = { sw->options.seed, 0, reps, 1, sw->horizons[c] };
+      FsExperimentOptions opt = { sw->options.seed, 0, reps, 1, sw->horizons[c], NULL };
       GPtrArray *mine = g_ptr_array_new_full (reps, (GDestroyNotify) fs_metric_set_free);
 
       for (r = 0; r < reps; r++)
