@@ -372,6 +372,36 @@ check_properties (Loader *ld, const yaml_event_t *event, const char *anchor, con
   return TRUE;
 }
 
+/* Scenario text is printed to terminals (run, --narrate, an exercise's briefing) and written to
+ * reports, so a shared file must not carry control characters: "\e]0;...\a" would retitle the
+ * reader's terminal, "\e[2J" clear it, "\r" overwrite a line with something else. Tab and line
+ * feed are text; every other C0 control, DEL and the C1 controls (U+0080 to U+009F, which
+ * some terminals obey as well) are refused. libyaml has already checked the UTF-8. */
+static gboolean
+check_controls (Loader *ld, const yaml_event_t *event, const char *value, size_t length,
+                GError **error)
+{
+  const guchar *v = (const guchar *) value;
+  size_t i;
+
+  for (i = 0; i < length; i++)
+    {
+      guint code = v[i];
+
+      if (v[i] == 0xC2 && i + 1 < length && v[i + 1] >= 0x80 && v[i + 1] <= 0x9F)
+        code = v[i + 1];
+      else if (!(v[i] < 0x20 && v[i] != '\t' && v[i] != '\n') && v[i] != 0x7F)
+        continue;
+      {
+        FsNode at = mark_at (ld, event->start_mark);
+        return fs_node_error (error, &at, FS_SCENARIO_ERROR_SYNTAX,
+                              "a control character (U+%04X) is not allowed in a value: scenario "
+                              "text is shown in terminals and reports", code);
+      }
+    }
+  return TRUE;
+}
+
 /* Hands @node to its parent (or makes it the root), checking what only the parent knows.
  * Takes @node, even on failure. */
 static gboolean
@@ -494,6 +524,8 @@ add_scalar (Loader *ld, const yaml_event_t *event, GError **error)
       return fs_node_error (error, &at, FS_SCENARIO_ERROR_SYNTAX,
                             "a NUL character (\\0) is not allowed in a value");
     }
+  if (!check_controls (ld, event, value, length, error))
+    return FALSE;
   /* "!!str 42" and "! 42" ask for a string just as quotes do. */
   if (tag != NULL && (strcmp (tag, "!") == 0 || strcmp (tag, YAML_TAG_PREFIX "str") == 0))
     quoted = TRUE;
