@@ -584,6 +584,8 @@ Test (cli, a_scenario_over_the_memory_budget_is_refused_before_allocating)
   Result bad = failsim ("run", "scenarios/change-ip-failover.yaml", "--max-memory", "12x", NULL);
   Result sweep = failsim ("sweep", "scenarios/change-ip-failover.yaml", "-p", "seed=1,2", "--out",
                           "/nonexistent/never-written", "--max-memory", "1K", NULL);
+  Result exercise = failsim ("exercise", "scenarios/exercises/dns-script-fails.yaml", "--script",
+                             "/dev/null", "--max-memory", "17M", NULL);
 
   cr_assert_eq (r.status, 2, "%s", r.err);
   cr_assert (strstr (r.err, "failsim run: scenarios/change-ip-failover.yaml needs an estimated "),
@@ -599,6 +601,13 @@ Test (cli, a_scenario_over_the_memory_budget_is_refused_before_allocating)
   cr_assert_eq (sweep.status, 2);
   cr_assert (strstr (sweep.err, "failsim sweep: ") && strstr (sweep.err, "over the budget of 1.0 KiB"),
              "%s", sweep.err);
+  /* One simulation of it fits in 17 MiB (16.4 MiB); the four a debrief holds do not (17.4). */
+  cr_assert_eq (exercise.status, 2, "%s", exercise.err);
+  cr_assert (strstr (exercise.err, "failsim exercise: scenarios/exercises/dns-script-fails.yaml needs an estimated ")
+             && strstr (exercise.err, "4 simulations at once") && strstr (exercise.err, "over the budget of 17.0 MiB"),
+             "%s", exercise.err);
+  cr_assert_str_eq (exercise.out, "");
+  result_clear (&exercise);
   result_clear (&r);
   result_clear (&ok);
   result_clear (&bad);
@@ -630,9 +639,9 @@ Test (cli, a_sweep_param_that_grows_the_scenario_is_reckoned_in)
   remove_tree (dir);
 }
 
-Test (cli, max_memory_is_on_run_compare_and_sweep)
+Test (cli, max_memory_is_on_every_command_that_simulates)
 {
-  const char *commands[] = { "run", "compare", "sweep" };
+  const char *commands[] = { "run", "compare", "sweep", "exercise" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (commands); i++)

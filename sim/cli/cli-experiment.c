@@ -94,7 +94,7 @@ fs_cli_check_estimate (const char *command, const char *subject, const FsMemoryE
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *need_text = NULL, *budget_text = NULL, *copies_text = NULL;
-  uint64_t budget, need;
+  uint64_t budget, need, each;
 
   if (max_memory != NULL)
     {
@@ -110,8 +110,12 @@ fs_cli_check_estimate (const char *command, const char *subject, const FsMemoryE
       if (budget == 0)
         return TRUE;   /* unknown: no guard */
     }
+  /* The program, its libraries and the loaded scenario are there once, however many
+   * simulations of it run. */
   copies = MAX (copies, 1);
-  need = e->bytes > G_MAXUINT64 / copies ? G_MAXUINT64 : e->bytes * copies;
+  each = e->bytes > FS_ESTIMATE_BASE ? e->bytes - FS_ESTIMATE_BASE : 0;
+  need = each > (G_MAXUINT64 - FS_ESTIMATE_BASE) / copies ? G_MAXUINT64
+                                                          : FS_ESTIMATE_BASE + each * copies;
   if (need <= budget)
     return TRUE;
   need_text = fs_format_size (need);

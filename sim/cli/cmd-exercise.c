@@ -91,6 +91,7 @@ fs_cmd_exercise (int argc, char **argv)
   g_autofree char *seed_text = NULL;
   g_autofree char *until_text = NULL;
   g_autofree char *script_path = NULL;
+  g_autofree char *max_memory = NULL;
   g_auto (GStrv) sets = NULL;
   const GOptionEntry entries[] = {
     { "script", 0, 0, G_OPTION_ARG_FILENAME, &script_path,
@@ -101,6 +102,7 @@ fs_cmd_exercise (int argc, char **argv)
       "Where the exercise ends (default: the scenario's duration:), e.g. 90m", "DURATION" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Override a scalar of the scenario by its dotted path (repeatable)", "KEY=VALUE" },
+    { "max-memory", 0, 0, G_OPTION_ARG_STRING, &max_memory, FS_CLI_MAX_MEMORY_HELP, "SIZE" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr (FsScenario) sc = NULL;
@@ -144,7 +146,9 @@ fs_cmd_exercise (int argc, char **argv)
                      "  printf 'continue\\nstatus\\nend\\n' | failsim exercise scenarios/change-ip-failover.yaml\n"
                      "\n"
                      "Exit status: 0 when the session ended (by end, quit or the end of the\n"
-                     "script), 1 internal failure, 2 usage or input error.",
+                     "script), 1 internal failure, 2 usage or input error (or a scenario over\n"
+                     "the memory budget: four simulations of it are reckoned, as the debrief\n"
+                     "holds that many).",
                      entries, &argc, &argv))
     return FS_EXIT_USAGE;
   if (argc != 2)
@@ -164,6 +168,10 @@ fs_cmd_exercise (int argc, char **argv)
   horizon = fs_scenario_duration (sc);
   if (until_text != NULL && !fs_time_parse (until_text, &horizon, &error))
     return fs_cli_usage_error ("exercise", "--until: %s", error->message);
+  /* The session's sim and, at a debrief before the end, the reference run, the run without
+   * action and a replay of the trainee's: four at once. */
+  if (!fs_cli_check_memory ("exercise", sc, 4, max_memory))
+    return FS_EXIT_USAGE;
   if (script_path != NULL && strcmp (script_path, "-") != 0)
     {
       script = fopen (script_path, "r");
