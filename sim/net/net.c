@@ -118,6 +118,8 @@ struct FsNet {
   guint8 *flow_down;       /* [f]: the flow's traffic is not delivered now */
   char **pair_names;       /* [r*np + p], made on first use */
   FsTime measured_at;      /* the time a measurement is scheduled for, or -1 */
+  guint in_flight;         /* updates sent and not yet delivered (EV_DELIVER pending) */
+  guint detecting;         /* failure detections under way (EV_DETECT pending) */
   gboolean episode_open;
   FsTime episode_start, last_change;
   char *episode_label;
@@ -315,6 +317,7 @@ send_now (FsNet *n, guint sd, guint p, uint32_t path)
     }
   fs_kernel_schedule (n->k, &n->base, delay, EV_DELIVER, sd | (uint64_t) n->epoch[l] << 32,
                       (uint64_t) p << 32 | path);
+  n->in_flight++;
 }
 
 /* What @r should have told the neighbour over @sd about @p: its best path with itself in
@@ -467,7 +470,8 @@ session_side_down (FsNet *n, guint l, guint e, gboolean decide_now)
   guint r = link_spec (n, l)->end[e];
 
   n->side_up[mine] = FALSE;
-  fs_kernel_cancel (n->k, n->detect[mine]);
+  if (fs_kernel_cancel (n->k, n->detect[mine]))
+    n->detecting--;
   fs_kernel_cancel (n->k, n->mrai[mine]);
   for (p = 0; p < n->np; p++)
     {
@@ -553,9 +557,11 @@ refresh_links (FsNet *n)
 
           if (!n->side_up[mine])
             continue;
-          fs_kernel_cancel (n->k, n->detect[mine]);
+          if (fs_kernel_cancel (n->k, n->detect[mine]))
+            n->detecting--;
           n->detect[mine] = fs_kernel_schedule (n->k, &n->base, detection_time (n, l), EV_DETECT,
                                                 mine, n->epoch[l]);
+          n->detecting++;
         }
     }
 }
@@ -606,6 +612,36 @@ open_episode (FsNet *n, const char *label)
   n->episode_open = TRUE;
   n->episode_start = n->last_change = fs_kernel_now (n->k);
   n->episode_label = g_strdup (label);
+  /* A measurement at this instant, after the change: it settles an episode that sets nothing
+   * in motion (a repair that changes no route). */
+  schedule_measure (n);
+}
+
+/* Whether an update is held back by a running MRAI timer: it will be sent when the timer
+ * expires, and may change routes then. */
+static gboolean
+updates_held (const FsNet *n)
+{
+  size_t i, all = (size_t) n->nl * 2 * n->np;
+
+  for (i = 0; i < all; i++)
+    if (n->pending[i])
+      return TRUE;
+  return FALSE;
+}
+
+/* An episode has converged when nothing more can change a route: no update in flight, none
+ * held back, no failure still being detected, and this instant's changes measured. It is
+ * reported then, at its last change's instant or just after it (a last update that changed
+ * nothing), so the notice and its detail ("every router reaches every live subnet") describe
+ * the converged network, not a later one. */
+static void
+settle (FsNet *n)
+{
+  if (!n->episode_open || n->measured_at >= 0 || n->in_flight > 0 || n->detecting > 0
+      || updates_held (n))
+    return;
+  close_episode (n);
 }
 
 /* --- state changes, from actions and from the sites ------------------------------------------ */
@@ -905,10 +941,8 @@ set_host_running (FsNet *n, guint h, gboolean running, const char *why)
 }
 
 static void
-net_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
+handle (FsNet *n, const FsEvent *ev)
 {
-  FsNet *n = (FsNet *) model;
-
   switch (ev->kind)
     {
     case EV_DELIVER:
@@ -918,6 +952,7 @@ net_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
         uint32_t path = (uint32_t) ev->b;
         guint mine = sd ^ 1;   /* the receiving end's session-direction */
 
+        n->in_flight--;
         if ((uint32_t) (ev->a >> 32) != n->epoch[l] || !n->side_up[mine])
           return;   /* sent before the link died or the session reset: lost */
         n->rib_in[sd * n->np + p] = path;
@@ -955,6 +990,7 @@ net_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
         g_autofree char *cause = NULL;
 
         n->detect[mine] = FS_HANDLE_NONE;
+        n->detecting--;
         if ((uint32_t) ev->b != n->epoch[l] || !n->side_up[mine])
           return;
         if (link_spec (n, l)->carrier)
@@ -986,6 +1022,15 @@ net_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
     default:
       g_assert_not_reached ();
     }
+}
+
+static void
+net_handle (FsModel *model, FsKernel *k, const FsEvent *ev)
+{
+  FsNet *n = (FsNet *) model;
+
+  handle (n, ev);
+  settle (n);
 }
 
 static void

@@ -111,8 +111,8 @@ struct FsTrace {
   GHashTable *open;          /* "entity#subject" -> Open * */
   guint per_cat[CAT_N];      /* tracks made so far in each process */
   uint64_t seq;
-  FsTime last_convergence;   /* the last routing.convergence_ns notice, or -1 */
-  FsTime first_cause;        /* the first change that can open a routing episode, or -1 */
+  GArray *causes;            /* FsTime: changes that can open a routing episode, since the
+                              * last routing.convergence_ns notice (and at its instant) */
   char *text;                /* the file, once laid out */
 };
 
@@ -295,17 +295,28 @@ close_state (FsTrace *t, const char *key, FsTime end, const char *end_detail, in
   return TRUE;
 }
 
-/* A routing episode is reported when the next one opens (or at the end), with its duration up
- * to its last change: so it began when the previous report was made, and the first one at the
- * first change of the estate that opens episodes (a site, router or link state, an action). */
+/* A routing episode is reported once it has converged (or when the next one opens, or at the
+ * end), with its duration from the change that opened it to its last change: it began at the
+ * latest change that can open an episode no later than now - @lasted. The report may come a
+ * little after the last change (an update that changed nothing), never before it. */
 static FsTime
-convergence_start (const FsTrace *t, FsTime now, FsTime lasted)
+convergence_start (FsTrace *t, FsTime now, FsTime lasted)
 {
-  if (t->last_convergence >= 0)
-    return t->last_convergence;
-  if (t->first_cause >= 0 && t->first_cause <= now - lasted)
-    return t->first_cause;
-  return now - lasted;
+  FsTime start = now - lasted;
+  guint i, kept = 0;
+
+  for (i = t->causes->len; i-- > 0;)
+    if (g_array_index (t->causes, FsTime, i) <= now - lasted)
+      {
+        start = g_array_index (t->causes, FsTime, i);
+        break;
+      }
+  /* A change at this very instant may open the next episode (a new one closes the last). */
+  for (i = 0; i < t->causes->len; i++)
+    if (g_array_index (t->causes, FsTime, i) == now)
+      g_array_index (t->causes, FsTime, kept++) = now;
+  g_array_set_size (t->causes, kept);
+  return start;
 }
 
 static gboolean
@@ -379,8 +390,9 @@ on_notice (FsKernel *k, const FsNotice *n, void *data)
   const char *subject = n->subject_name != NULL ? n->subject_name : "";
   Category cat = category_of (topic);
 
-  if (is_cause (topic) && t->first_cause < 0)
-    t->first_cause = n->time;
+  if (is_cause (topic)
+      && (t->causes->len == 0 || g_array_index (t->causes, FsTime, t->causes->len - 1) != n->time))
+    g_array_append_val (t->causes, n->time);
   if (has_suffix (topic, ".down") || has_suffix (topic, ".up"))
     {
       gboolean down = has_suffix (topic, ".down");
@@ -418,7 +430,6 @@ on_notice (FsKernel *k, const FsNotice *n, void *data)
 
       add_event (t, 'X', track (t, CAT_ROUTERS, "routing"), start, MAX (n->value, 0),
                  "route converging", notice_args (topic, n->value, n->detail, NULL));
-      t->last_convergence = n->time;
       return;
     }
   /* A storm's duration repeats its storm.down ... storm.up; a trombone's is a latency, not a
@@ -504,8 +515,7 @@ fs_trace_new (FsSim *sim)
   t->tracks = g_ptr_array_new_with_free_func (track_free);
   t->track_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   t->open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, open_free);
-  t->last_convergence = -1;
-  t->first_cause = -1;
+  t->causes = g_array_new (FALSE, FALSE, sizeof (FsTime));
   declare_tracks (t);
   fs_kernel_observe (t->k, "*", on_notice, t);
   return t;
@@ -517,6 +527,7 @@ fs_trace_free (FsTrace *t)
   if (t == NULL)
     return;
   g_array_unref (t->events);
+  g_array_unref (t->causes);
   g_hash_table_unref (t->open);
   g_hash_table_unref (t->track_index);
   g_ptr_array_unref (t->tracks);
