@@ -130,7 +130,6 @@ run_replications (const FsScenario *sc, const FsExperimentOptions *opt, const ch
   g_autoptr (FsExperiment) e = NULL;
   g_autoptr (GError) error = NULL;
   gint64 wall_start = g_get_monotonic_time (), wall_us;
-
   guint done;
 
   e = fs_experiment_run (sc, opt, &error);

@@ -127,7 +127,6 @@ static void
 pool_func (gpointer data, gpointer user_data)
 {
   Batch *b = user_data;
-
   gint k;
 
   g_assert (g_atomic_int_get (&b->ready));

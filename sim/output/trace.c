@@ -302,20 +302,21 @@ close_state (FsTrace *t, const char *key, FsTime end, const char *end_detail, in
 static FsTime
 convergence_start (FsTrace *t, FsTime now, FsTime lasted)
 {
+  const FsTime *cause = (const FsTime *) (void *) t->causes->data;
   FsTime start = now - lasted;
-  guint i, kept = 0;
+  guint i, n = t->causes->len;
 
-  for (i = t->causes->len; i-- > 0;)
-    if (g_array_index (t->causes, FsTime, i) <= now - lasted)
+  for (i = n; i-- > 0;)
+    if (cause[i] <= now - lasted)
       {
-        start = g_array_index (t->causes, FsTime, i);
+        start = cause[i];
         break;
       }
-  /* A change at this very instant may open the next episode (a new one closes the last). */
-  for (i = 0; i < t->causes->len; i++)
-    if (g_array_index (t->causes, FsTime, i) == now)
-      g_array_index (t->causes, FsTime, kept++) = now;
-  g_array_set_size (t->causes, kept);
+  /* A change at this very instant may open the next episode (a new one closes the last); the
+   * list holds each instant once, so it can only be the last entry. */
+  g_array_set_size (t->causes, n > 0 && cause[n - 1] == now ? 1 : 0);
+  if (t->causes->len == 1)
+    g_array_index (t->causes, FsTime, 0) = now;
   return start;
 }
 
