@@ -523,11 +523,11 @@ Test (dr_spec, expressroute_to_two_networks_with_the_same_ranges)
   sim = fs_sim_new (sc, 1, 0, &error);
   cr_assert_not_null (sim, "%s", error ? error->message : "");
   net = fs_net_from_model (fs_sim_model (sim, "net"));
-  cr_expect (!fs_net_link_is_admin_up (net, 1));
+  cr_expect (!fs_net_link_is_connected (net, 1));
   cr_expect (!fs_net_link_is_alive (net, 1));
   cr_expect_eq (fs_net_next_hop (net, fs_net_router_index (net, "r-west"), 0), -1);
-  fs_net_set_link_admin (net, 0, FALSE);
-  fs_net_set_link_admin (net, 1, TRUE);
+  fs_net_set_link_connected (net, 0, FALSE);
+  fs_net_set_link_connected (net, 1, TRUE);
   cr_expect (fs_net_link_is_alive (net, 1));
   cr_expect (!fs_net_link_is_alive (net, 0));
   cr_expect_str_eq (fs_net_link_circuit (net, 1), "er1");

@@ -751,13 +751,13 @@ Test (dr, circuit_moves_while_the_region_is_up)
   Run r = start_azure ("timeline:\n  - {at: 10m, action: dr.failover, plan: rp, kind: planned}\n");
   int east = fs_net_link_index (r.net, "er-east"), west = fs_net_link_index (r.net, "er-west");
 
-  cr_expect (fs_net_link_is_admin_up (r.net, (guint) east));
-  cr_expect (!fs_net_link_is_admin_up (r.net, (guint) west));
+  cr_expect (fs_net_link_is_connected (r.net, (guint) east));
+  cr_expect (!fs_net_link_is_connected (r.net, (guint) west));
   finish (&r, 1 * FS_HOUR);
   cr_expect_eq (noticed (&r, "link.down", "er-east", 0), 11 * M);
   cr_expect_eq (noticed (&r, "link.up", "er-west", 0), 12 * M);
-  cr_expect (!fs_net_link_is_admin_up (r.net, (guint) east));
-  cr_expect (fs_net_link_is_admin_up (r.net, (guint) west));
+  cr_expect (!fs_net_link_is_connected (r.net, (guint) east));
+  cr_expect (fs_net_link_is_connected (r.net, (guint) west));
   cr_expect_eq (count (&r, "dr.step_failed"), 0);
   cr_expect_eq (noticed (&r, "dr.failover_done", "rp", 0), 12 * M);
   stop (&r);
@@ -775,8 +775,8 @@ Test (dr, circuit_disconnect_fails_while_the_region_is_down)
   guint i, failed = 0;
 
   finish (&r, 1 * FS_HOUR);
-  cr_expect (fs_net_link_is_admin_up (r.net, (guint) east), "the disconnect was performed");
-  cr_expect (!fs_net_link_is_admin_up (r.net, (guint) west), "the target got ExpressRoute");
+  cr_expect (fs_net_link_is_connected (r.net, (guint) east), "the disconnect was performed");
+  cr_expect (!fs_net_link_is_connected (r.net, (guint) west), "the target got ExpressRoute");
   cr_expect (!fs_net_link_is_alive (r.net, (guint) west));
   cr_expect_eq (noticed (&r, "dr.step_failed", "rp", 0), 11 * M);
   cr_expect_eq (noticed (&r, "dr.step_failed", "rp", 1), 12 * M);
@@ -812,7 +812,31 @@ Test (dr, circuit_refusal_on_the_timeline)
   finish (&r, 1 * FS_HOUR);
   cr_expect_eq (noticed (&r, "timeline.refused", "circuit.disconnect", 0), 10 * M);
   cr_expect_eq (noticed (&r, "timeline.refused", "circuit.connect", 0), 11 * M);
-  cr_expect (!fs_net_link_is_admin_up (r.net, (guint) fs_net_link_index (r.net, "er-west")));
+  cr_expect (!fs_net_link_is_connected (r.net, (guint) fs_net_link_index (r.net, "er-west")));
+  stop (&r);
+}
+
+/* A failure is not a disconnect, and a repair is not a connect: the connection to the dead
+ * region still holds the circuit's ranges after link.fail, and link.repair does not make the
+ * target's connection, so neither sidesteps seed 004's refusal. circuit.connect is refused
+ * still, and er-west carries nothing. */
+Test (dr, link_fail_and_repair_do_not_move_a_circuit)
+{
+  Run r = start_azure ("timeline:\n"
+                       "  - {at: 5m, action: site.fail, site: azure-east}\n"
+                       "  - {at: 6m, action: link.fail, link: er-east}\n"
+                       "  - {at: 7m, action: link.repair, link: er-west}\n"
+                       "  - {at: 8m, action: circuit.connect, link: er-west}\n");
+  int east = fs_net_link_index (r.net, "er-east"), west = fs_net_link_index (r.net, "er-west");
+
+  finish (&r, 1 * FS_HOUR);
+  cr_expect_eq (noticed (&r, "timeline.refused", "circuit.connect", 0), 8 * M);
+  cr_expect (fs_net_link_is_connected (r.net, (guint) east));
+  cr_expect (!fs_net_link_is_admin_up (r.net, (guint) east));
+  cr_expect (!fs_net_link_is_connected (r.net, (guint) west));
+  cr_expect (fs_net_link_is_admin_up (r.net, (guint) west));
+  cr_expect (!fs_net_link_is_alive (r.net, (guint) west));
+  cr_expect_eq (count (&r, "link.up"), 0);
   stop (&r);
 }
 

@@ -560,8 +560,8 @@ Test (library, expressroute_moves_to_the_target_region)
   cr_expect_eq (figure_int (&r, "dr.plans", "rp-app", "steps_failed"), 0);
   cr_expect_eq (noticed (&r, "link.down", "er-east", 0), 11 * M);
   cr_expect_eq (noticed (&r, "link.up", "er-north", 0), 12 * M);
-  cr_expect (!fs_net_link_is_admin_up (r.net, (guint) fs_net_link_index (r.net, "er-east")));
-  cr_expect (fs_net_link_is_admin_up (r.net, (guint) fs_net_link_index (r.net, "er-north")));
+  cr_expect (!fs_net_link_is_connected (r.net, (guint) fs_net_link_index (r.net, "er-east")));
+  cr_expect (fs_net_link_is_connected (r.net, (guint) fs_net_link_index (r.net, "er-north")));
   cr_expect_eq (fs_net_host_site (r.net, (guint) host (&r, "app-vm")), site (&r, "azure-north"));
   cr_expect_eq (reach (&r, "r-onprem", "10.1.1.10"), FS_REACH_DELIVERED);
   s = service (&r, "app");
@@ -593,8 +593,8 @@ Test (library, expressroute_region_down_leaves_the_target_unreachable)
              != NULL, "%s", connect->detail);
   cr_expect_eq (figure_int (&r, "dr.plans", "rp-app", "steps_failed"), 2);
   cr_expect_eq (count (&r, "link.up"), 0);
-  cr_expect (fs_net_link_is_admin_up (r.net, (guint) fs_net_link_index (r.net, "er-east")));
-  cr_expect (!fs_net_link_is_admin_up (r.net, (guint) fs_net_link_index (r.net, "er-north")));
+  cr_expect (fs_net_link_is_connected (r.net, (guint) fs_net_link_index (r.net, "er-east")));
+  cr_expect (!fs_net_link_is_connected (r.net, (guint) fs_net_link_index (r.net, "er-north")));
 
   /* The replica runs in the target region, but on-premises cannot reach it. */
   cr_expect_eq (fs_dr_plan_state (r.dr, plan (&r, "rp-app")), FS_DR_PLAN_FAILED_OVER);

@@ -110,12 +110,22 @@ void fs_net_link_ends (const FsNet *net, guint link, int *a, int *b);
 FsTime fs_net_link_latency (const FsNet *net, guint link);
 gboolean fs_net_link_is_alive (const FsNet *net, guint link);
 
-/* A link's administrative state, as link.fail and link.repair set it (and circuit.disconnect
- * and circuit.connect of the dr model): down, the link is dead whatever its ends; up, it lives
- * when both its routers do. Reports link.down / link.up and opens a routing episode when the
- * state changes; no effect otherwise. */
+/* Whether a link has failed, as link.fail and link.repair set it: a failed link is dead whatever
+ * its ends; one that has not lives when both its routers do (and, for a circuit's connection,
+ * while it is connected). Reports link.down / link.up and opens a routing episode when the state
+ * changes; no effect otherwise. */
 void fs_net_set_link_admin (FsNet *net, guint link, gboolean up);
 gboolean fs_net_link_is_admin_up (const FsNet *net, guint link);
+
+/* Whether an ExpressRoute circuit's connection (a link with a circuit: key) exists, as
+ * circuit.connect and circuit.disconnect of the dr model set it, and as its state: says at the
+ * start. It is a resource, not a wire: a failure (link.fail) neither removes it nor makes it, so
+ * a connection that failed with its region still holds the circuit's ranges, and one never
+ * connected is not brought up by link.repair (seed 004). Reports link.down / link.up ("circuit
+ * disconnected", "circuit connected") and opens a routing episode when the state changes. Every
+ * other link is always connected. */
+void fs_net_set_link_connected (FsNet *net, guint link, gboolean connected);
+gboolean fs_net_link_is_connected (const FsNet *net, guint link);
 const char *fs_net_link_name (const FsNet *net, guint link);
 /* The ExpressRoute circuit @link is a connection of (its circuit: key), or NULL. */
 const char *fs_net_link_circuit (const FsNet *net, guint link);

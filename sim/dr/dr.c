@@ -1691,7 +1691,7 @@ connect_refuse (FsSim *sim, const void *args)
       FsDr *d;
 
       if (l == (guint) a->link || other == NULL || strcmp (other, circuit) != 0
-          || !fs_net_link_is_admin_up (net, l)
+          || !fs_net_link_is_connected (net, l)
           || !fs__dr_vnet_ranges_overlap (sc, a->vnet_site, fs__dr_cloud_site_of (sc, (int) l), &sa, &sb))
         continue;
       if ((d = dr_of (sim)) == NULL)
@@ -1712,7 +1712,7 @@ set_circuit (FsSim *sim, const void *args, gboolean up)
   const CircuitArgs *a = args;
 
   if ((up ? connect_refuse : disconnect_refuse) (sim, args) == NULL)
-    fs_net_set_link_admin (fs_net_from_model (fs_sim_model (sim, "net")), (guint) a->link, up);
+    fs_net_set_link_connected (fs_net_from_model (fs_sim_model (sim, "net")), (guint) a->link, up);
 }
 
 static void disconnect_fire (FsSim *sim, const void *args) { set_circuit (sim, args, FALSE); }

@@ -71,7 +71,10 @@ static const FsField link_fields[] = {
     "networks.", "er-contoso" },
   { "state", FS_FIELD_ENUM, offsetof (LinkSpec, state), FALSE, "up", 0, 0, 0, 0, link_states,
     "Whether the link is up at the start; a link that starts down is as if link.fail had fired "
-    "before time 0 (routing starts converged without it) until a link.repair or circuit.connect.",
+    "before time 0 (routing starts converged without it) until a link.repair. A circuit's "
+    "connection (circuit:) that starts down is not connected: only circuit.connect makes it, and "
+    "link.fail / link.repair model a failure of the connection, which neither removes it nor "
+    "makes it.",
     "down" },
   { "local_networks", FS_FIELD_NODE, offsetof (LinkSpec, local_networks_node), FALSE, NULL, 0, 0, 0, 0,
     NULL, "For a site-to-site VPN (kind: vpn) to a virtual network in a cloud-region site: the "

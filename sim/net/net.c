@@ -79,6 +79,7 @@ struct FsNet {
 
   guint8 *router_admin;    /* [r] not failed by router.fail */
   guint8 *link_admin;      /* [l] not failed by link.fail */
+  guint8 *link_connected;  /* [l] a circuit's connection that exists (always 1 for other links) */
   guint8 *link_impaired;   /* [l] made unusable by a layer-2 fault (a storm) */
   FsNetLastHop last_hop;   /* a layer-2 model's rule for the last hop, or NULL */
   void *last_hop_data;
@@ -162,7 +163,8 @@ link_physically_alive (const FsNet *n, guint l)
 {
   const LinkSpec *ls = link_spec (n, l);
 
-  return n->link_admin[l] && !n->link_impaired[l] && router_alive (n, ls->end[0])
+  return n->link_admin[l] && n->link_connected[l] && !n->link_impaired[l]
+         && router_alive (n, ls->end[0])
          && router_alive (n, ls->end[1]);
 }
 
@@ -1060,6 +1062,7 @@ net_free (FsModel *model)
   g_free (n->router_links);
   g_free (n->router_admin);
   g_free (n->link_admin);
+  g_free (n->link_connected);
   g_free (n->link_alive);
   g_free (n->link_impaired);
   g_free (n->side_up);
@@ -1140,8 +1143,15 @@ fs__net_build (FsSim *sim, GError **error)
   n->router_admin = g_malloc (n->nr);
   memset (n->router_admin, 1, n->nr);
   n->link_admin = g_malloc (MAX (n->nl, 1));
+  n->link_connected = g_malloc (MAX (n->nl, 1));
   for (l = 0; l < n->nl; l++)
-    n->link_admin[l] = link_spec (n, l)->state == LINK_UP;
+    {
+      /* A circuit's connection that starts down was never made: not a failure to repair. */
+      gboolean circuit = link_spec (n, l)->circuit != NULL;
+
+      n->link_admin[l] = circuit || link_spec (n, l)->state == LINK_UP;
+      n->link_connected[l] = !circuit || link_spec (n, l)->state == LINK_UP;
+    }
   n->link_alive = g_malloc0 (MAX (n->nl, 1));
   n->link_impaired = g_malloc0 (MAX (n->nl, 1));
   n->side_up = g_malloc0 (MAX (2 * n->nl, 1));
@@ -1495,23 +1505,30 @@ check_router_args (FsScenario *sc, const FsNode *entry, void *args, GError **err
   return (a->index = fs__net_resolve_router (sc, fs_node_get (entry, "router"), error)) >= 0;
 }
 
-void
-fs_net_set_link_admin (FsNet *n, guint link, gboolean up)
+/* Sets one of a link's two switches (@state: link_admin or link_connected) and lets routing
+ * and the measurements follow. @what is the change as notices and episodes name it. */
+static void
+set_link_state (FsNet *n, guint8 *state, guint link, gboolean up, const char *what)
 {
   g_autofree char *label = NULL;
 
-  g_return_if_fail (link < n->nl);
-  if (n->link_admin[link] == up)
+  if (state[link] == up)
     return;
-  n->link_admin[link] = up;
+  state[link] = up;
   touch (n);
-  notify (n, up ? n->t_link_up : n->t_link_down, link, link_spec (n, link)->name, up,
-          up ? "link repaired" : "link failed");
-  label = g_strdup_printf ("link %s %s", link_spec (n, link)->name, up ? "repaired" : "failed");
+  notify (n, up ? n->t_link_up : n->t_link_down, link, link_spec (n, link)->name, up, what);
+  label = g_strdup_printf ("link %s %s", link_spec (n, link)->name, what + strlen ("link "));
   open_episode (n, label);
   refresh_links (n);
   /* Packets over the dead link are lost at once, long before routing notices. */
   fs_net_remeasure (n);
+}
+
+void
+fs_net_set_link_admin (FsNet *n, guint link, gboolean up)
+{
+  g_return_if_fail (link < n->nl);
+  set_link_state (n, n->link_admin, link, up, up ? "link repaired" : "link failed");
 }
 
 gboolean
@@ -1519,6 +1536,21 @@ fs_net_link_is_admin_up (const FsNet *n, guint link)
 {
   g_return_val_if_fail (link < n->nl, FALSE);
   return n->link_admin[link];
+}
+
+void
+fs_net_set_link_connected (FsNet *n, guint link, gboolean connected)
+{
+  g_return_if_fail (link < n->nl && link_spec (n, link)->circuit != NULL);
+  set_link_state (n, n->link_connected, link, connected,
+                  connected ? "link connected to its circuit" : "link disconnected from its circuit");
+}
+
+gboolean
+fs_net_link_is_connected (const FsNet *n, guint link)
+{
+  g_return_val_if_fail (link < n->nl, FALSE);
+  return n->link_connected[link];
 }
 
 const char *
