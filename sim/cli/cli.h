@@ -34,6 +34,10 @@ gboolean fs_cli_parse (const char *command, const char *parameter, const char *s
 /* Prints "failsim CMD: <message>" to stderr and returns FS_EXIT_USAGE. */
 int fs_cli_usage_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* Sends SIGINT and SIGTERM to @handler, once: SA_RESETHAND makes a second signal end the
+ * process at once, for a user who will not wait for what the first one lets finish. */
+void fs_cli_catch_signals (void (*handler) (int));
+
 /* --- what run and compare share (cli-experiment.c) --------------------------------------------- */
 
 /* Reads @text (the value of @option, NULL when absent) as a whole number from @min up, into

@@ -34,23 +34,6 @@ on_signal (int sig)
     (void) !write (STDERR_FILENO, text, sizeof text - 1);
 }
 
-/* SIGINT and SIGTERM stop a single run at the next slice of simulated time; the run then writes
- * nothing. With --reps they stop the starting of replications; those finished are written.
- * SA_RESETHAND: a second signal ends the process at once. */
-static void
-catch_signals (gboolean replications)
-{
-  struct sigaction sa;
-
-  memset (&sa, 0, sizeof sa);
-  announce = replications;
-  sa.sa_handler = on_signal;
-  sa.sa_flags = SA_RESETHAND;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-}
-
 /* Blocks (TRUE) or unblocks SIGINT and SIGTERM: result files are written whole, then a signal
  * that came meanwhile is delivered. */
 static void
@@ -282,7 +265,10 @@ fs_cmd_run (int argc, char **argv)
 
   /* The signals are caught before anything loads: a large scenario takes a while to load and
    * build, and a signal then must still end the run with nothing written, not kill it. */
-  catch_signals (reps > 1);
+  /* A single run stops at its next slice of simulated time and writes nothing; with --reps no
+   * further replication starts, and those finished are written. */
+  announce = reps > 1;
+  fs_cli_catch_signals (on_signal);
   sc = fs_scenario_load (argv[1], (const char *const *) sets, &error);
   if (sc == NULL)
     {

@@ -24,21 +24,6 @@ on_sigint (int sig)
   interrupted = 1;
 }
 
-/* The first Ctrl-C stops the starting of runs; SA_RESETHAND makes a second one end the process
- * at once, which loses only the runs under way (every file is written atomically). */
-static void
-catch_sigint (void)
-{
-  struct sigaction sa;
-
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigint;
-  sa.sa_flags = SA_RESETHAND;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-}
-
 typedef struct {
   const FsSweep *sweep;
   const char *dir;
@@ -485,7 +470,9 @@ run (Setup *u, FsCliMpi *mpi)
 
   s.progress = root && !u->quiet && isatty (STDERR_FILENO);
   s.start_us = g_get_monotonic_time ();
-  catch_sigint ();
+  /* The first signal stops the starting of runs; a second ends the process at once, which
+   * loses only the runs under way (every file is written atomically). */
+  fs_cli_catch_signals (on_sigint);
   draw_progress (&s, TRUE);
   ran = fs_sweep_run (sw, (const guint64 *) (void *) mine->data, mine->len, u->jobs, on_done,
                       on_tick, &s, &error);

@@ -1,6 +1,7 @@
 /* main.c: the failsim program: global options and a table of subcommands. */
 #include <gsl/gsl_errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -173,4 +174,17 @@ fs_cli_usage_error (const char *command, const char *format, ...)
   fprintf (stderr, "failsim %s: %s\nRun 'failsim %s --help' for its options.\n", command, message,
            command);
   return FS_EXIT_USAGE;
+}
+
+void
+fs_cli_catch_signals (void (*handler) (int))
+{
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
 }
